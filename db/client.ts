@@ -1,0 +1,82 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/**
+ * The database handle every service takes as its first parameter. `$client` is the driver underneath
+ * (postgres.js or PGlite) for the few hot paths that need it (ingest's bulk writes).
+ */
+export type Db = PgDatabase<PgQueryResultHKT, Schema> & { $client: postgres.Sql | PGlite };
+
+export type DbKind = "postgres" | "pglite";
+
+export function dbKind(db: Db): DbKind {
+  return db.$client instanceof PGlite ? "pglite" : "postgres";
+}
+
+export function createPostgresDb(url: string, options: { max?: number } = {}): Db {
+  const client = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connect_timeout: 5,
+    // Keep connections fresh so a restarted server is picked up again without the process restarting.
+    idle_timeout: 30,
+  });
+  return drizzlePostgres(client, { schema }) as unknown as Db;
+}
+
+export async function createPgliteDb(dataDir?: string): Promise<Db> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true }); // PGlite does not create parent directories.
+  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  await client.waitReady;
+  return drizzlePglite(client, { schema }) as unknown as Db;
+}
+
+export async function closeDb(db: Db): Promise<void> {
+  const client = db.$client;
+  if (client instanceof PGlite) await client.close();
+  else await client.end({ timeout: 5 });
+}
+
+/** Rows of a raw query, whichever driver runs it (PGlite returns {rows}, postgres.js an array). */
+export async function queryRows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+export function defaultPgliteDir(): string {
+  return path.resolve(process.env.PGLITE_DIR ?? ".data/pglite");
+}
+
+declare global {
+  // One handle per process; survives dev-server module reloads.
+  var __gatewatchDb: Promise<Db> | undefined;
+}
+
+/**
+ * The process-wide database: postgres.js when DATABASE_URL is set, else a file-backed PGlite in ./.data
+ * (one process owns that directory: PGlite has no lock between processes, stack-notes G4).
+ * Migrations are applied on first use.
+ */
+export function getDb(): Promise<Db> {
+  if (!globalThis.__gatewatchDb) {
+    globalThis.__gatewatchDb = (async () => {
+      const { migrate } = await import("./migrate");
+      const url = process.env.DATABASE_URL;
+      const db = url ? createPostgresDb(url) : await createPgliteDb(defaultPgliteDir());
+      await migrate(db);
+      return db;
+    })();
+    globalThis.__gatewatchDb.catch(() => {
+      globalThis.__gatewatchDb = undefined; // retry on the next call (database was down at start-up)
+    });
+  }
+  return globalThis.__gatewatchDb;
+}

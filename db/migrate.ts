@@ -1,0 +1,16 @@
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgliteDatabase } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import type { Db } from "./client";
+
+export const MIGRATIONS_FOLDER = path.resolve(process.env.GATEWATCH_MIGRATIONS ?? "db/migrations");
+
+/** Applies the committed migrations (idempotent; drizzle records what ran in drizzle.__drizzle_migrations). */
+export async function migrate(db: Db): Promise<void> {
+  const config = { migrationsFolder: MIGRATIONS_FOLDER };
+  if (db.$client instanceof PGlite) await migratePglite(db as unknown as PgliteDatabase, config);
+  else await migratePostgres(db as unknown as PostgresJsDatabase, config);
+}

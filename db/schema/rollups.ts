@@ -1,0 +1,184 @@
+import { bigint, integer, pgTable, primaryKey, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+/**
+ * Rollup tables. Every measure is additive (counts, sums, min, max, fixed-bucket histograms); averages and
+ * percentiles are computed at read time, so rows from any node, instance or retry merge commutatively.
+ *
+ * Reader contract: always aggregate with SUM()/MIN()/MAX() ... GROUP BY. Never assume one row per key:
+ * the ingest service may store partial aggregates (append) for the high-cardinality code tables.
+ *
+ * Keys: `bucket_ts` (partition key) leads every primary key, and each key contains the table's Citus
+ * distribution column (scale-notes §2, `db/distribution.ts`). No NULLs in keys: ZERO_UUID stands for "none".
+ */
+export const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
+
+const bucketTs = () => timestamp("bucket_ts", { withTimezone: true }).notNull();
+const count = (name: string) => bigint(name, { mode: "number" }).notNull().default(0);
+const hist = (name: string) => bigint(name, { mode: "number" }).array();
+
+/** Per (bucket, node) health, the Vitals stats row plus histograms, bytes, status classes and gauges. */
+function healthTable(name: string) {
+  return pgTable(
+    name,
+    {
+      bucketTs: bucketTs(),
+      nodeId: uuid("node_id").notNull(),
+      requests: count("requests"),
+      cacheHits: count("cache_hits"),
+      cacheMisses: count("cache_misses"),
+      /** Stats samples received in the bucket: > 0 with 0 requests means idle (latency null), no row means silent. */
+      samples: count("samples"),
+      // proxy latency = Kong's own time (`latencies.kong`); upstream = `latencies.proxy` (DESIGN §3).
+      platMin: integer("plat_min"),
+      platMax: integer("plat_max"),
+      platSum: count("plat_sum"),
+      platCount: count("plat_count"),
+      platHist: hist("plat_hist"),
+      ulatMin: integer("ulat_min"),
+      ulatMax: integer("ulat_max"),
+      ulatSum: count("ulat_sum"),
+      ulatCount: count("ulat_count"),
+      ulatHist: hist("ulat_hist"),
+      rlatSum: count("rlat_sum"),
+      rlatCount: count("rlat_count"),
+      bytesIn: count("bytes_in"),
+      bytesOut: count("bytes_out"),
+      status1xx: count("status_1xx"),
+      status2xx: count("status_2xx"),
+      status3xx: count("status_3xx"),
+      status4xx: count("status_4xx"),
+      status5xx: count("status_5xx"),
+      statusOther: count("status_other"),
+      // Latest node stats sample in the bucket (last-writer-wins by `gauges_at`, which commutes).
+      gaugesAt: timestamp("gauges_at", { withTimezone: true }),
+      connActive: bigint("conn_active", { mode: "number" }),
+      connReading: bigint("conn_reading", { mode: "number" }),
+      connWriting: bigint("conn_writing", { mode: "number" }),
+      connWaiting: bigint("conn_waiting", { mode: "number" }),
+      connAccepted: bigint("conn_accepted", { mode: "number" }),
+      connHandled: bigint("conn_handled", { mode: "number" }),
+      connTotal: bigint("conn_total", { mode: "number" }),
+      datastoreReachable: smallint("datastore_reachable"),
+    },
+    (t) => [primaryKey({ columns: [t.bucketTs, t.nodeId] })],
+  );
+}
+
+export const healthSeconds = healthTable("health_seconds");
+export const healthMinutes = healthTable("health_minutes");
+export const healthHours = healthTable("health_hours");
+
+/** Exact status codes per node (Vitals never had this). Distributed by node_id. */
+function codesNodeTable(name: string) {
+  return pgTable(
+    name,
+    {
+      bucketTs: bucketTs(),
+      nodeId: uuid("node_id").notNull(),
+      statusCode: smallint("status_code").notNull(),
+      count: count("count"),
+    },
+    (t) => [primaryKey({ columns: [t.bucketTs, t.nodeId, t.statusCode] })],
+  );
+}
+export const codesNodeMinutes = codesNodeTable("codes_node_minutes");
+export const codesNodeHours = codesNodeTable("codes_node_hours");
+/** Requests that matched no service and no legacy API (Kong/kong#7677), per node. */
+export const codesUnmatchedMinutes = codesNodeTable("codes_unmatched_minutes");
+export const codesUnmatchedHours = codesNodeTable("codes_unmatched_hours");
+
+/** Codes per (route, service); route_id = ZERO_UUID when the service matched without a route. */
+function codesRouteTable(name: string) {
+  return pgTable(
+    name,
+    {
+      bucketTs: bucketTs(),
+      routeId: uuid("route_id").notNull(),
+      serviceId: uuid("service_id").notNull(),
+      statusCode: smallint("status_code").notNull(),
+      count: count("count"),
+    },
+    (t) => [primaryKey({ columns: [t.bucketTs, t.routeId, t.serviceId, t.statusCode] })],
+  );
+}
+export const codesRouteMinutes = codesRouteTable("codes_route_minutes");
+export const codesRouteHours = codesRouteTable("codes_route_hours");
+
+/** Codes per legacy API (Kong ≤ 0.14 traffic has an API and no service). */
+function codesApiTable(name: string) {
+  return pgTable(
+    name,
+    {
+      bucketTs: bucketTs(),
+      apiId: uuid("api_id").notNull(),
+      statusCode: smallint("status_code").notNull(),
+      count: count("count"),
+    },
+    (t) => [primaryKey({ columns: [t.bucketTs, t.apiId, t.statusCode] })],
+  );
+}
+export const codesApiMinutes = codesApiTable("codes_api_minutes");
+export const codesApiHours = codesApiTable("codes_api_hours");
+
+/**
+ * Codes per (consumer, route, service): the high-cardinality table (ingest-limits: 94 % of write time).
+ * Anonymous traffic is not stored here (its per-route counts are in codes_route_*), so consumer_id is never
+ * the zero sentinel and no shard is hot. Distributed by consumer_id.
+ */
+function codesConsumerRouteTable(name: string) {
+  return pgTable(
+    name,
+    {
+      bucketTs: bucketTs(),
+      consumerId: uuid("consumer_id").notNull(),
+      routeId: uuid("route_id").notNull(),
+      serviceId: uuid("service_id").notNull(),
+      statusCode: smallint("status_code").notNull(),
+      count: count("count"),
+    },
+    (t) => [primaryKey({ columns: [t.bucketTs, t.consumerId, t.routeId, t.serviceId, t.statusCode] })],
+  );
+}
+export const codesConsumerRouteMinutes = codesConsumerRouteTable("codes_consumer_route_minutes");
+export const codesConsumerRouteHours = codesConsumerRouteTable("codes_consumer_route_hours");
+
+/**
+ * Per-entity traffic for list tables and detail pages: requests, errors, latency sums and a coarse
+ * request-latency histogram (lib/histogram.ts ENTITY_BOUNDS). kind: 'service' | 'route' | 'consumer' | 'api'.
+ */
+function entityTrafficTable(name: string) {
+  return pgTable(
+    name,
+    {
+      bucketTs: bucketTs(),
+      entityId: uuid("entity_id").notNull(),
+      kind: text("kind").notNull(),
+      requests: count("requests"),
+      status4xx: count("status_4xx"),
+      status5xx: count("status_5xx"),
+      platSum: count("plat_sum"),
+      platCount: count("plat_count"),
+      ulatSum: count("ulat_sum"),
+      ulatCount: count("ulat_count"),
+      rlatSum: count("rlat_sum"),
+      rlatCount: count("rlat_count"),
+      rlatHist: hist("rlat_hist"),
+      bytesIn: count("bytes_in"),
+      bytesOut: count("bytes_out"),
+    },
+    (t) => [primaryKey({ columns: [t.bucketTs, t.entityId, t.kind] })],
+  );
+}
+export const entityTrafficMinutes = entityTrafficTable("entity_traffic_minutes");
+export const entityTrafficHours = entityTrafficTable("entity_traffic_hours");
+
+/** Accepted batch ids: a repeated batch_id is acknowledged and not counted again. Distributed by batch_id. */
+export const ingestBatches = pgTable(
+  "ingest_batches",
+  {
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull(),
+    batchId: text("batch_id").notNull(),
+    events: integer("events").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.batchId] })],
+);

@@ -1,0 +1,6 @@
+import { checkHealth } from "../services/system/health";
+import { publicProcedure, router } from "../trpc";
+
+export const healthRouter = router({
+  status: publicProcedure.query(({ ctx }) => checkHealth(ctx.db)),
+});
