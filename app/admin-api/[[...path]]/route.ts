@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
 import { adminRoutes } from "@/server/admin-api";
 import { kongError, kongJson, notFound } from "@/server/admin-api/kong-reply";
-import { type AdminMethod, matchRoute } from "@/server/admin-api/router";
+import { matchRoute } from "@/server/admin-api/router";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -19,7 +19,9 @@ async function dispatch(req: Request, ctx: { params: Promise<{ path?: string[] }
   }
 }
 
-const methods: AdminMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
-export const { GET, POST, PUT, PATCH, DELETE } = Object.fromEntries(
-  methods.map((m) => [m, dispatch]),
-) as Record<AdminMethod, typeof dispatch>;
+// Next reads the method exports statically, so each is named explicitly.
+export const GET = dispatch;
+export const POST = dispatch;
+export const PUT = dispatch;
+export const PATCH = dispatch;
+export const DELETE = dispatch;
