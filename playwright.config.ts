@@ -41,7 +41,6 @@ export default defineConfig({
     env: {
       NEXT_TELEMETRY_DISABLED: "1",
       PGLITE_DIR: process.env.E2E_PGLITE_DIR ?? `.data/e2e-${PORT}-${Date.now()}`,
-      GATEWATCH_E2E: "1",
     },
   },
 });
