@@ -1,11 +1,22 @@
-import { bigint, integer, pgTable, primaryKey, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, primaryKey, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /**
  * Rollup tables. Every measure is additive (counts, sums, min, max, fixed-bucket histograms); averages and
  * percentiles are computed at read time, so rows from any node, instance or retry merge commutatively.
  *
  * Reader contract: always aggregate with SUM()/MIN()/MAX() ... GROUP BY. Never assume one row per key:
- * the ingest service may store partial aggregates (append) for the high-cardinality code tables.
+ * the ingest service stores partial aggregates (append, no unique key) in codes_consumer_route_*.
+ * Histogram arrays are stored without trailing zero buckets, so arrays differ in length: merge them with
+ * `mergeHistograms` (lib/histogram.ts) or the SQL aggregate `gw_hist_sum(bigint[])` from the migration.
+ *
+ * Where hours come from (server/services/rollups/fold-hours.ts): health_hours is written at ingest. Every
+ * other *_hours table is folded from its *_minutes table once the hour has closed (about 2 minutes after it
+ * ends); `rollup_hour_folds` lists the folded hours. For an hour not listed there, read the minutes table
+ * (its rows are complete; the hour table may hold only late events for it).
+ *
+ * Storage: every rollup table is range-partitioned by `bucket_ts` (seconds and minutes hourly, hours daily).
+ * Partitions are created and expired from app code (server/services/rollups/maintenance.ts), there is no
+ * default partition, and ingest skips rows outside a table's retention window (reported as `skipped`).
  *
  * Keys: `bucket_ts` (partition key) leads every primary key, and each key contains the table's Citus
  * distribution column (scale-notes §2, `db/distribution.ts`). No NULLs in keys: ZERO_UUID stands for "none".
@@ -124,6 +135,11 @@ export const codesApiHours = codesApiTable("codes_api_hours");
  * Codes per (consumer, route, service): the high-cardinality table (ingest-limits: 94 % of write time).
  * Anonymous traffic is not stored here (its per-route counts are in codes_route_*), so consumer_id is never
  * the zero sentinel and no shard is hot. Distributed by consumer_id.
+ *
+ * Append-only partial aggregates, no primary key: each batch appends one row per key it saw (plain
+ * INSERT … SELECT unnest, no ON CONFLICT, no unique index to maintain); readers SUM(count) GROUP BY. Rows
+ * barely merge within a minute (1.3–2.4 events per row, ingest-limits), so an upsert buys little storage and
+ * costs most of the write time. Hourly partitions bound every scan. Numbers: server/services/rollups/write-rollups.ts.
  */
 function codesConsumerRouteTable(name: string) {
   return pgTable(
@@ -136,7 +152,6 @@ function codesConsumerRouteTable(name: string) {
       statusCode: smallint("status_code").notNull(),
       count: count("count"),
     },
-    (t) => [primaryKey({ columns: [t.bucketTs, t.consumerId, t.routeId, t.serviceId, t.statusCode] })],
   );
 }
 export const codesConsumerRouteMinutes = codesConsumerRouteTable("codes_consumer_route_minutes");
@@ -180,5 +195,15 @@ export const ingestBatches = pgTable(
     batchId: text("batch_id").notNull(),
     events: integer("events").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.batchId] })],
+  (t) => [primaryKey({ columns: [t.batchId] }), index("ingest_batches_received_idx").on(t.receivedAt)],
 );
+
+/**
+ * Hours already folded from the minute tables into the *_hours code and entity tables. Ingest takes a shared
+ * advisory lock per hour it writes to minute tables and routes events of folded hours straight to the hour
+ * tables; the fold takes the exclusive lock, so every event is counted in an hour table exactly once.
+ */
+export const rollupHourFolds = pgTable("rollup_hour_folds", {
+  hour: timestamp("hour", { withTimezone: true }).primaryKey(),
+  foldedAt: timestamp("folded_at", { withTimezone: true }).notNull(),
+});

@@ -1,0 +1,103 @@
+/**
+ * Posts realistic Kong cluster traffic to Gatewatch's public ingest endpoint.
+ *
+ *   npm run simulate -- --url http://localhost:3000 --nodes 5 --rps 500 --duration 60
+ *
+ * --duration 0 runs until interrupted. --backfill N first posts the last N minutes (at --backfill-rps)
+ * so charts have history. --token sends `Authorization: Bearer` (INGEST_TOKEN). --silent-after S makes the
+ * second-to-last node stop reporting after S seconds; the last node is idle (stats, no requests).
+ */
+import { parseArgs } from "node:util";
+import { createCluster } from "@/lib/simulator/cluster";
+import { TrafficDriver } from "@/lib/simulator/driver";
+
+const { values } = parseArgs({
+  options: {
+    url: { type: "string", default: "http://localhost:3000" },
+    nodes: { type: "string", default: "5" },
+    rps: { type: "string", default: "500" },
+    duration: { type: "string", default: "60" },
+    backfill: { type: "string", default: "0" },
+    "backfill-rps": { type: "string", default: "50" },
+    "silent-after": { type: "string", default: "30" },
+    seed: { type: "string", default: "42" },
+    token: { type: "string", default: process.env.INGEST_TOKEN ?? "" },
+    quiet: { type: "boolean", default: false },
+  },
+});
+
+const url = `${values.url.replace(/\/$/, "")}/api/ingest`;
+const cluster = createCluster({ nodes: Number(values.nodes), seed: Number(values.seed) });
+const headers: Record<string, string> = { "content-type": "application/json" };
+if (values.token) headers.authorization = `Bearer ${values.token}`;
+
+let sent = 0;
+let failed = 0;
+
+async function post(body: unknown): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const res = await fetch(url, { method: "POST", headers, body: JSON.stringify(body) });
+      if (res.ok) return;
+      const text = await res.text();
+      if (res.status < 500) {
+        failed++;
+        console.error(`ingest rejected (${res.status}): ${text.slice(0, 300)}`);
+        return;
+      }
+      // 503 with Retry-After: the database is down; retry the same batch (dedupe by batch_id).
+      const wait = Number(res.headers.get("retry-after") ?? 1);
+      await new Promise((r) => setTimeout(r, Math.min(wait, 5) * 1000));
+    } catch {
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  failed++;
+}
+
+async function sendSecond(driver: TrafficDriver, second: number): Promise<void> {
+  const batches = driver.batchesFor(second);
+  await Promise.all(batches.map((b) => post(b)));
+  sent += batches.reduce((n, b) => n + b.requests.length, 0);
+}
+
+async function main() {
+  const duration = Number(values.duration);
+  const now = Math.floor(Date.now() / 1000);
+  const backfillMinutes = Number(values.backfill);
+  if (backfillMinutes > 0) {
+    const history = new TrafficDriver(cluster, {
+      rps: Number(values["backfill-rps"]),
+      silentAfter: Number.POSITIVE_INFINITY,
+      runId: `bf${now.toString(36)}`,
+    });
+    for (let s = now - backfillMinutes * 60; s < now; s++) await sendSecond(history, s);
+    if (!values.quiet) console.log(`backfilled ${backfillMinutes} min (${sent} requests)`);
+  }
+  const driver = new TrafficDriver(cluster, {
+    rps: Number(values.rps),
+    silentAfter: Number(values["silent-after"]),
+  });
+  const start = Math.floor(Date.now() / 1000);
+  let stop = false;
+  process.on("SIGINT", () => {
+    stop = true;
+  });
+  process.on("SIGTERM", () => {
+    stop = true;
+  });
+  for (let second = start; !stop && (duration <= 0 || second < start + duration); second++) {
+    const wait = second * 1000 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await sendSecond(driver, second);
+    if (!values.quiet && (second - start) % 10 === 0)
+      console.log(`t+${second - start}s: ${sent} requests sent, ${failed} batches failed`);
+  }
+  console.log(`done: ${sent} requests sent, ${failed} batches failed`);
+  if (failed > 0) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
