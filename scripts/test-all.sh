@@ -31,7 +31,7 @@ echo "== vitest =="
 npx vitest run --reporter=default --reporter=json --outputFile.json="$out/vitest.json"
 vitest_rc=$?
 if [ -f "$out/vitest.json" ]; then
-  read -r p f < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + (r.numRuntimeErrorTestSuites||0) + (r.numFailedTestSuites&&!r.numFailedTests?r.numFailedTestSuites:0))' "$out/vitest.json")
+  read -r p f < <(node scripts/count-results.mjs vitest "$out/vitest.json")
   passed=$((passed + p)); failed=$((failed + f))
 elif [ $vitest_rc -ne 0 ]; then
   failed=$((failed + 1))
@@ -42,7 +42,7 @@ if npx next build >"$out/build.log" 2>&1; then
   echo "== playwright =="
   PLAYWRIGHT_JSON_OUTPUT_NAME="$out/e2e.json" npx playwright test
   if [ -f "$out/e2e.json" ]; then
-    read -r p f < <(node -e 'const s=require(process.argv[1]).stats;console.log(s.expected + (s.flaky||0), s.unexpected)' "$out/e2e.json")
+    read -r p f < <(node scripts/count-results.mjs playwright "$out/e2e.json")
     passed=$((passed + p)); failed=$((failed + f))
   else
     failed=$((failed + 1))

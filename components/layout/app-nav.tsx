@@ -14,10 +14,11 @@ const ITEMS = [
   { href: "/settings", label: "Settings" },
 ] as const;
 
-export function AppNav() {
+/** The main navigation: a column in the sidebar, a scrolling row on small screens. */
+export function AppNav({ horizontal = false }: { horizontal?: boolean }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main" className="flex flex-col gap-0.5">
+    <nav aria-label="Main" className={horizontal ? "flex gap-0.5 py-1.5" : "flex flex-col gap-0.5"}>
       {ITEMS.map((item) => {
         const active = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
         return (
@@ -25,7 +26,7 @@ export function AppNav() {
             key={item.href}
             href={item.href}
             aria-current={active ? "page" : undefined}
-            className={`rounded-md px-3 py-2 text-sm ${
+            className={`whitespace-nowrap rounded-md px-3 py-2 text-sm ${
               active ? "bg-surface-muted font-medium text-foreground" : "text-muted hover:text-foreground"
             }`}
           >

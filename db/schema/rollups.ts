@@ -9,7 +9,7 @@ import { bigint, index, integer, pgTable, primaryKey, smallint, text, timestamp,
  * Histogram arrays are stored without trailing zero buckets, so arrays differ in length: merge them with
  * `mergeHistograms` (lib/histogram.ts) or the SQL aggregate `gw_hist_sum(bigint[])` from the migration.
  *
- * Where hours come from (server/services/rollups/fold-hours.ts): health_hours is written at ingest. Every
+ * Where hours come from (server/services/rollups/maintenance.ts, foldHour): health_hours is written at ingest. Every
  * other *_hours table is folded from its *_minutes table once the hour has closed (about 2 minutes after it
  * ends); `rollup_hour_folds` lists the folded hours. For an hour not listed there, read the minutes table
  * (its rows are complete; the hour table may hold only late events for it).

@@ -14,6 +14,8 @@ export type KongConditional = {
   then_match: { required?: boolean; eq?: string | number; one_of?: readonly (string | number)[] };
 };
 
+export type KongEntityCheck = { conditional: KongConditional } | { at_least_one_of: readonly string[] };
+
 type Common = {
   required?: boolean;
   /** `undefined` = no default. */
@@ -44,16 +46,23 @@ export type KongArrayField = Common & { type: "array" | "set"; elements: KongFie
 export type KongRecordField = Common & {
   type: "record";
   fields: readonly (readonly [string, KongField])[];
-  entity_checks?: readonly { conditional: KongConditional }[];
+  entity_checks?: readonly KongEntityCheck[];
   /** Foreign key (`{"id": …}`) as Kong's `type = "foreign"`. */
   reference?: string;
 };
-export type KongField = KongStringField | KongNumberField | KongBooleanField | KongArrayField | KongRecordField;
+export type KongField =
+  | KongStringField
+  | KongNumberField
+  | KongBooleanField
+  | KongArrayField
+  | KongRecordField;
 
 export const KONG_MESSAGES = {
   required: "required field missing",
   requiredForEntityCheck: "field required for entity check",
   unknown: "unknown field",
+  atLeastOneOf: (fields: readonly string[]) =>
+    `at least one of these fields must be non-empty: ${fields.map((f) => `'${f}'`).join(", ")}`,
   conditional: (field: string) => `failed conditional validation given value of field '${field}'`,
   oneOf: (values: readonly (string | number)[]) => `expected one of: ${values.join(", ")}`,
   // Kong formats both bounds with %d (kong-plugins §1c.1: initial_retry_delay reads "between 0 and 1000000").
@@ -84,7 +93,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** The value a missing field takes (Kong fills defaults; records without a default are built from theirs). */
 export function defaultFor(field: KongField): unknown {
   if (field.default !== undefined) return structuredClone(field.default);
-  if (field.type === "record" && !field.reference && !field.required) {
+  if (field.type === "record" && !field.reference) {
     const out: Record<string, unknown> = {};
     for (const [name, sub] of field.fields) if (!sub.auto) out[name] = defaultFor(sub);
     return out;
@@ -99,6 +108,9 @@ export function defaultFor(field: KongField): unknown {
  */
 export function validateKongField(field: KongField, input: unknown): KongValidation {
   if (input === undefined) {
+    // Kong fills a missing record from its fields' defaults (queue, config).
+    if (field.type === "record" && !field.reference && field.default === undefined)
+      return validateRecord(field, {});
     if (field.required && field.default === undefined) return { value: null, errors: KONG_MESSAGES.required };
     return { value: defaultFor(field), errors: null };
   }
@@ -148,7 +160,8 @@ function validateNumber(field: KongNumberField, input: unknown): KongValidation 
     return { value: null, errors: KONG_MESSAGES.oneOf(field.one_of) };
   if (field.between && (input < field.between[0] || input > field.between[1]))
     return { value: null, errors: KONG_MESSAGES.between(field.between[0], field.between[1]) };
-  if (field.gt !== undefined && !(input > field.gt)) return { value: null, errors: KONG_MESSAGES.gt(field.gt) };
+  if (field.gt !== undefined && !(input > field.gt))
+    return { value: null, errors: KONG_MESSAGES.gt(field.gt) };
   return { value: input, errors: null };
 }
 
@@ -184,7 +197,10 @@ function expectedTypeMessage(field: KongField): string {
   return field.type === "integer" ? KONG_MESSAGES.type.integer : KONG_MESSAGES.type[field.type];
 }
 
-function matches(value: unknown, m: { one_of?: readonly (string | number)[]; eq?: string | number }): boolean {
+function matches(
+  value: unknown,
+  m: { one_of?: readonly (string | number)[]; eq?: string | number },
+): boolean {
   if (m.eq !== undefined) return value === m.eq;
   if (m.one_of) return m.one_of.includes(value as string | number);
   return true;
@@ -202,7 +218,15 @@ function validateRecord(field: KongRecordField, input: unknown): KongValidation 
     if (r.errors !== null) errors[name] = r.errors;
     else out[name] = r.value;
   }
-  for (const { conditional: c } of field.entity_checks ?? []) {
+  for (const check of field.entity_checks ?? []) {
+    if ("at_least_one_of" in check) {
+      const names = check.at_least_one_of;
+      if (names.some((n) => errors[n] !== undefined)) continue;
+      if (names.every((n) => out[n] === null || out[n] === undefined))
+        pushEntityError(errors, KONG_MESSAGES.atLeastOneOf(names));
+      continue;
+    }
+    const c = check.conditional;
     const ifValue = input[c.if_field];
     // kong/db/schema/init.lua run_entity_check: a missing if_field replaces any error on it; a check whose
     // fields already failed does not run.
@@ -214,7 +238,8 @@ function validateRecord(field: KongRecordField, input: unknown): KongValidation 
     if (!matches(ifValue, c.if_match)) continue;
     const thenValue = out[c.then_field];
     let thenError: string | null = null;
-    if (c.then_match.required && (thenValue === undefined || thenValue === null)) thenError = KONG_MESSAGES.required;
+    if (c.then_match.required && (thenValue === undefined || thenValue === null))
+      thenError = KONG_MESSAGES.required;
     else if (thenValue !== undefined && thenValue !== null && !matches(thenValue, c.then_match))
       thenError =
         c.then_match.eq !== undefined
@@ -222,13 +247,17 @@ function validateRecord(field: KongRecordField, input: unknown): KongValidation 
           : KONG_MESSAGES.oneOf(c.then_match.one_of ?? []);
     if (thenError) {
       errors[c.then_field] = thenError;
-      const entity = (errors["@entity"] as string[] | undefined) ?? [];
-      entity.push(KONG_MESSAGES.conditional(c.if_field));
-      errors["@entity"] = entity;
+      pushEntityError(errors, KONG_MESSAGES.conditional(c.if_field));
     }
   }
   if (Object.keys(errors).length) return { value: null, errors };
   return { value: out, errors: null };
+}
+
+function pushEntityError(errors: KongFieldErrors, message: string): void {
+  const entity = (errors["@entity"] as string[] | undefined) ?? [];
+  entity.push(message);
+  errors["@entity"] = entity;
 }
 
 /**
@@ -250,8 +279,9 @@ export function kongZod<Output, Input = unknown>(field: KongField): z.ZodType<Ou
 
 /** Kong's schema JSON for a field (`GET /schemas/plugins/{name}`), in declaration order. */
 export function kongSchemaJson(field: KongField): Record<string, unknown> {
-  const out: Record<string, unknown> = { type: field.reference ? "foreign" : field.type };
-  if (field.reference) out.reference = field.reference;
+  const reference = field.type === "record" ? field.reference : undefined;
+  const out: Record<string, unknown> = { type: reference ? "foreign" : field.type };
+  if (reference) out.reference = reference;
   if (field.required) out.required = true;
   if (field.default !== undefined) out.default = field.default;
   if (field.description) out.description = field.description;

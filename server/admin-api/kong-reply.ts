@@ -5,6 +5,7 @@ import {
   NotFoundError,
   ValidationError,
 } from "../errors";
+import { KongDaoError } from "../services/entities/kong-dao-error";
 
 /** Kong answers JSON with these exact shapes (kong-plugins §1e.2–1e.3). */
 export function kongJson(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -28,6 +29,13 @@ export function kongError(err: unknown): Response {
       name: "unique constraint violation",
       message: err.message,
       fields: err.fields,
+    });
+  if (err instanceof KongDaoError)
+    return kongJson(400, {
+      code: err.code,
+      name: err.kongName,
+      message: err.message,
+      ...(err.kongFields ? { fields: err.kongFields } : {}),
     });
   if (err instanceof ValidationError) {
     if (err.fields)

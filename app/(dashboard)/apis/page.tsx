@@ -1,0 +1,16 @@
+import type { SearchParams } from "nuqs/server";
+import { EntityListView } from "@/components/dashboard/entity-list-view";
+import { loadDashboardParams, rangeFromParams } from "@/lib/search-params";
+import { HydrateClient } from "@/server/rsc";
+import { prefetchEntityList } from "../prefetch";
+
+export const dynamic = "force-dynamic";
+
+export default async function ApiListPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  prefetchEntityList("api", rangeFromParams(await loadDashboardParams(searchParams)));
+  return (
+    <HydrateClient>
+      <EntityListView kind="api" />
+    </HydrateClient>
+  );
+}

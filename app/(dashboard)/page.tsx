@@ -1,0 +1,21 @@
+import type { SearchParams } from "nuqs/server";
+import { healthInput, summaryInput } from "@/components/dashboard/inputs";
+import { OverviewView } from "@/components/dashboard/overview-view";
+import { loadDashboardParams, rangeFromParams } from "@/lib/search-params";
+import { getQueryClient, HydrateClient, trpc } from "@/server/rsc";
+
+export const dynamic = "force-dynamic";
+
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const params = await loadDashboardParams(searchParams);
+  const range = rangeFromParams(params);
+  const qc = getQueryClient();
+  void qc.prefetchQuery(trpc.dashboard.summary.queryOptions(summaryInput(range)));
+  void qc.prefetchQuery(trpc.dashboard.health.queryOptions(healthInput(range, { overlay: params.node })));
+  void qc.prefetchQuery(trpc.dashboard.nodes.queryOptions({ range }));
+  return (
+    <HydrateClient>
+      <OverviewView />
+    </HydrateClient>
+  );
+}

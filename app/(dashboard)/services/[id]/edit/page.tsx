@@ -1,0 +1,16 @@
+import type { Metadata } from "next";
+import { EntityEditView } from "@/components/entities/entity-edit-view";
+import { getQueryClient, HydrateClient, trpc } from "@/server/rsc";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Edit service" };
+
+export default async function EditServicePage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  void getQueryClient().prefetchQuery(trpc.entities.get.queryOptions({ kind: "services", id }));
+  return (
+    <HydrateClient>
+      <EntityEditView kind="service" id={id} />
+    </HydrateClient>
+  );
+}

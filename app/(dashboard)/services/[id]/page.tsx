@@ -1,0 +1,24 @@
+import type { SearchParams } from "nuqs/server";
+import { EntityDetailView } from "@/components/dashboard/entity-detail-view";
+import { EntityActions } from "@/components/entities/entity-actions";
+import { EntityPlugins } from "@/components/plugins/entity-plugins";
+import { loadDashboardParams, rangeFromParams } from "@/lib/search-params";
+import { HydrateClient } from "@/server/rsc";
+import { prefetchEntityDetail } from "../../prefetch";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> };
+
+export default async function ServiceDetailPage({ params, searchParams }: Props) {
+  const { id } = await params;
+  prefetchEntityDetail("service", id, rangeFromParams(await loadDashboardParams(searchParams)));
+  return (
+    <HydrateClient>
+      <EntityDetailView kind="service" id={id} actions={<EntityActions kind="service" entityId={id} />} />
+      <div className="mt-6">
+        <EntityPlugins kind="service" entityId={id} />
+      </div>
+    </HydrateClient>
+  );
+}

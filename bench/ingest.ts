@@ -1,0 +1,217 @@
+/**
+ * npm run bench:ingest — events/s into ALL rollups over real HTTP, against baselines measured in the same
+ * run on the same events (ingest-limits.md methodology):
+ *   (a) POST /api/ingest (the real route handler behind node:http) → Postgres, K concurrent posters;
+ *   (b) the same into PGlite (in-process), with the event loop's worst stall;
+ *   (c) raw COPY FROM STDIN of the same events into a plain table (JS formatting included);
+ *   (d) one INSERT per event, sequential autocommit (a 5k sample).
+ * Events: 20 nodes, 200 services, 1,000 routes (Zipf), 5,000 consumers (Zipf, 10 % anonymous), status mix,
+ * log-normal latencies (lib/simulator), 20k-event batches at a cluster event-time density of 10k ev/s.
+ *
+ * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; a fresh database is
+ * created and dropped), BENCH_BATCHES (default 24), BENCH_BATCH_SIZE (20000), BENCH_CONCURRENCY (4).
+ */
+import { request as httpRequest, Agent } from "node:http";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import postgres from "postgres";
+import * as ingestRoute from "@/app/api/ingest/route";
+import type { Db } from "@/db/client";
+import { createTestDb } from "@/db/testing";
+import { createCluster, generateRequest, generateStats, type NativeBatch, type NativeRequest } from "@/lib/simulator/cluster";
+import { createRng } from "@/lib/simulator/random";
+import { serveRoutes, useTestDb } from "@/server/testing/http";
+
+const BASE_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const BATCHES = Number(process.env.BENCH_BATCHES ?? 24);
+const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 20_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const PGLITE_BATCHES = Math.max(2, Math.floor(BATCHES / 3));
+const INSERT_SAMPLE = 5000;
+const DENSITY = 10_000; // cluster events per second of event time
+
+process.env.TEST_DATABASE_URL ??= BASE_URL;
+
+function makeBatches(count: number, startS: number, tag: string): { bodies: Buffer[]; events: NativeRequest[] } {
+  const cluster = createCluster({ nodes: 20, services: 200, routesPerService: 5, consumers: 5000, seed: 11 });
+  const rng = createRng(12345);
+  const bodies: Buffer[] = [];
+  const events: NativeRequest[] = [];
+  const spanMs = (BATCH_SIZE / DENSITY) * 1000;
+  for (let i = 0; i < count; i++) {
+    const node = cluster.nodes[i % cluster.nodes.length];
+    const t0 = startS * 1000 + i * spanMs;
+    const requests = Array.from({ length: BATCH_SIZE }, (_, j) =>
+      generateRequest(cluster, rng, Math.floor(t0 + (j * spanMs) / BATCH_SIZE)),
+    );
+    const stats = [];
+    for (let s = Math.floor(t0 / 1000); s < Math.ceil((t0 + spanMs) / 1000); s++)
+      stats.push(generateStats(rng, s, BATCH_SIZE / (spanMs / 1000)));
+    const batch: NativeBatch = {
+      batch_id: `bench-${tag}-${i}`,
+      node: { id: node.id, hostname: node.hostname, version: node.version },
+      requests,
+      stats,
+    };
+    bodies.push(Buffer.from(JSON.stringify(batch)));
+    events.push(...requests);
+  }
+  return { bodies, events };
+}
+
+async function postAll(url: string, bodies: Buffer[], concurrency: number): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++];
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          `${url}/api/ingest`,
+          { method: "POST", agent, headers: { "content-type": "application/json", "content-length": body.length } },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on("error", reject);
+        req.end(body);
+      });
+      if (status !== 200) throw new Error(`ingest answered ${status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  agent.destroy();
+  return performance.now() - started;
+}
+
+async function httpRun(db: Db, bodies: Buffer[], warmup: Buffer, concurrency: number) {
+  useTestDb(db);
+  const server = await serveRoutes([{ prefix: "/api/ingest", module: ingestRoute }]);
+  try {
+    await postAll(server.url, [warmup], 1); // partitions, prepared statements, JIT
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const ms = await postAll(server.url, bodies, concurrency);
+    loop.disable();
+    return { ms, maxStallMs: loop.max / 1e6, p99StallMs: loop.percentile(99) / 1e6 };
+  } finally {
+    await server.close();
+  }
+}
+
+const RAW_DDL = `CREATE TABLE raw_events (started_at int8, node_id uuid, service_id uuid, route_id uuid,
+  consumer_id uuid, status int2, req_size int4, resp_size int4, lat_request int4, lat_kong int4, lat_proxy int4)`;
+
+function rawLine(e: NativeRequest, node: string): string {
+  const n = (v: string | null | undefined) => v ?? "\\N";
+  return `${e.started_at}\t${node}\t${n(e.service?.id)}\t${n(e.route?.id)}\t${n(e.consumer?.id)}\t${e.response.status}\t${e.request.size}\t${e.response.size}\t${e.latencies.request}\t${e.latencies.kong}\t${e.latencies.proxy}\n`;
+}
+
+async function copyRun(url: string, events: NativeRequest[], node: string): Promise<number> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(RAW_DDL);
+    const started = performance.now();
+    const stream = (await sql`COPY raw_events FROM STDIN`.writable()) as Writable;
+    const CHUNK = 5000;
+    await pipeline(
+      (async function* () {
+        for (let i = 0; i < events.length; i += CHUNK) {
+          let text = "";
+          for (let j = i; j < Math.min(events.length, i + CHUNK); j++) text += rawLine(events[j], node);
+          yield text;
+        }
+      })(),
+      stream,
+    );
+    return performance.now() - started;
+  } finally {
+    await sql.end();
+  }
+}
+
+async function insertRun(url: string, events: NativeRequest[], node: string): Promise<number> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(RAW_DDL.replace("raw_events", "raw_inserts"));
+    const started = performance.now();
+    for (const e of events) {
+      await sql`INSERT INTO raw_inserts VALUES (${e.started_at}, ${node}, ${e.service?.id ?? null},
+        ${e.route?.id ?? null}, ${e.consumer?.id ?? null}, ${e.response.status}, ${e.request.size},
+        ${e.response.size}, ${e.latencies.request}, ${e.latencies.kong}, ${e.latencies.proxy})`;
+    }
+    return performance.now() - started;
+  } finally {
+    await sql.end();
+  }
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+async function main() {
+  const nowS = Math.floor(Date.now() / 1000);
+  const spanS = (BATCHES * BATCH_SIZE) / DENSITY;
+  console.log(
+    `bench:ingest — ${BATCHES} batches × ${fmt(BATCH_SIZE)} events (PGlite ${PGLITE_BATCHES}), K=${CONCURRENCY} posters`,
+  );
+  const genStart = performance.now();
+  const { bodies, events } = makeBatches(BATCHES, nowS - spanS - 120, "pg");
+  const warm = makeBatches(1, nowS - spanS - 900, "warm").bodies[0];
+  const totalEvents = BATCHES * BATCH_SIZE;
+  const mb = bodies.reduce((n, b) => n + b.length, 0) / 1e6;
+  console.log(
+    `generated ${fmt(totalEvents)} events, ${mb.toFixed(0)} MB JSON (${Math.round((mb * 1e6) / totalEvents)} B/event) in ${fmt(performance.now() - genStart)} ms`,
+  );
+  const node = "00000000-0000-4000-8000-000000000001";
+
+  const pg = await createTestDb("postgres", { max: 10 });
+  let httpPg: Awaited<ReturnType<typeof httpRun>>;
+  let copyMs: number;
+  let insertMs: number;
+  try {
+    httpPg = await httpRun(pg.db, bodies, warm, CONCURRENCY);
+    copyMs = await copyRun(pg.url as string, events, node);
+    insertMs = await insertRun(pg.url as string, events.slice(0, INSERT_SAMPLE), node);
+  } finally {
+    await pg.close();
+  }
+
+  const lite = await createTestDb("pglite");
+  let httpLite: Awaited<ReturnType<typeof httpRun>>;
+  try {
+    httpLite = await httpRun(lite.db, bodies.slice(0, PGLITE_BATCHES), warm, 2);
+  } finally {
+    await lite.close();
+  }
+
+  const rate = (n: number, ms: number) => (n / ms) * 1000;
+  const httpRate = rate(totalEvents, httpPg.ms);
+  const copyRate = rate(totalEvents, copyMs);
+  const insertRate = rate(INSERT_SAMPLE, insertMs);
+  const liteRate = rate(PGLITE_BATCHES * BATCH_SIZE, httpLite.ms);
+  console.log("");
+  console.log("| path | events | ms | events/s |");
+  console.log("|---|---:|---:|---:|");
+  console.log(`| (a) HTTP → all rollups, Postgres, K=${CONCURRENCY} | ${fmt(totalEvents)} | ${fmt(httpPg.ms)} | ${fmt(httpRate)} |`);
+  console.log(`| (b) HTTP → all rollups, PGlite, K=2 | ${fmt(PGLITE_BATCHES * BATCH_SIZE)} | ${fmt(httpLite.ms)} | ${fmt(liteRate)} |`);
+  console.log(`| (c) raw COPY FROM STDIN, plain table | ${fmt(totalEvents)} | ${fmt(copyMs)} | ${fmt(copyRate)} |`);
+  console.log(`| (d) one INSERT per event, autocommit | ${fmt(INSERT_SAMPLE)} | ${fmt(insertMs)} | ${fmt(insertRate)} |`);
+  console.log("");
+  console.log(`HTTP/COPY   = ${(httpRate / copyRate).toFixed(2)}  (target ≥ 0.5)`);
+  console.log(`HTTP/INSERT = ${(httpRate / insertRate).toFixed(1)}  (target ≥ 80)`);
+  console.log(`PGlite      = ${fmt(liteRate)} ev/s  (target ≥ 50,000)`);
+  console.log(
+    `event-loop stall during ingest: Postgres max ${httpPg.maxStallMs.toFixed(0)} ms (p99 ${httpPg.p99StallMs.toFixed(0)}), PGlite max ${httpLite.maxStallMs.toFixed(0)} ms (p99 ${httpLite.p99StallMs.toFixed(0)})`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

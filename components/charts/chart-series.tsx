@@ -1,0 +1,57 @@
+import { Area, Bar, Line } from "recharts";
+import type { SeriesSpec } from "./chart-legend";
+import type { ChartPoint } from "./chart-utils";
+
+/**
+ * Indexes of values with no neighbour on either side: a line cannot draw them (nulls are gaps), so they get
+ * a dot. Skipped on long series, where a single bucket is narrower than a pixel anyway.
+ */
+function isolatedPoints(data: ChartPoint[], key: string): Set<number> {
+  const out = new Set<number>();
+  if (data.length > 900) return out;
+  const has = (i: number) => data[i]?.[key] !== null && data[i]?.[key] !== undefined;
+  for (let i = 0; i < data.length; i++) if (has(i) && !has(i - 1) && !has(i + 1)) out.add(i);
+  return out;
+}
+
+/** One recharts element per series; returned as elements (not components) so the chart finds them. */
+export function renderSeries(s: SeriesSpec, data: ChartPoint[]) {
+  const common = { dataKey: s.key, name: s.label, isAnimationActive: false };
+  if (s.type === "bar") return <Bar key={s.key} {...common} stackId={s.stackId} fill={s.color} />;
+  if (s.type === "area")
+    return (
+      <Area
+        key={s.key}
+        {...common}
+        // counts per bucket: steps show each bucket's value without inventing slopes between buckets
+        type="stepAfter"
+        stackId={s.stackId}
+        stroke={s.color}
+        fill={s.color}
+        fillOpacity={0.55}
+        connectNulls={false}
+      />
+    );
+  const isolated = isolatedPoints(data, s.key);
+  return (
+    <Line
+      key={s.key}
+      {...common}
+      type="linear"
+      stroke={s.color}
+      strokeWidth={s.width ?? 1.75}
+      strokeDasharray={s.dashed ? "4 3" : undefined}
+      dot={
+        isolated.size === 0
+          ? false
+          : ({ cx, cy, index }: { cx?: number; cy?: number; index?: number }) =>
+              index !== undefined && isolated.has(index) && cx !== undefined && cy !== undefined ? (
+                <circle key={index} cx={cx} cy={cy} r={2.25} fill={s.color} />
+              ) : (
+                <g key={index} />
+              )
+      }
+      connectNulls={false}
+    />
+  );
+}

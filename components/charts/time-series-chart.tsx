@@ -1,0 +1,134 @@
+"use client";
+
+import { useState } from "react";
+import { CartesianGrid, ComposedChart, ReferenceArea, Tooltip, XAxis, YAxis } from "recharts";
+import { formatDateTime, formatTick } from "@/components/ui/format";
+import type { TimeZoneMode } from "@/lib/search-params";
+import { ChartLegend, type SeriesSpec } from "./chart-legend";
+import { renderSeries } from "./chart-series";
+import { type Band, type ChartPoint, timeTicks } from "./chart-utils";
+
+export type { SeriesSpec } from "./chart-legend";
+
+type Props = {
+  /** accessible name of the chart (the figure's title plus what it shows) */
+  label: string;
+  data: ChartPoint[];
+  series: SeriesSpec[];
+  /** [from, to) of the range in unix seconds, and the bucket width */
+  domain: [number, number];
+  step: number;
+  tz: TimeZoneMode;
+  yFormat?: (v: number) => string;
+  bands?: Band[];
+  /** drag across the chart to select a range; called with [from, to) */
+  onZoom?: (from: number, to: number) => void;
+  height?: number;
+};
+
+const AXIS = { fontSize: 11, fill: "var(--muted)" };
+
+/**
+ * The one recharts wrapper (STYLE habit 7): data and CSS variables in, no fetching. Nulls stay gaps
+ * (`connectNulls={false}`: an idle bucket has no latency, which is not 0 ms); idle and silent buckets are
+ * shaded bands of different strength.
+ */
+export function TimeSeriesChart({
+  label,
+  data,
+  series,
+  domain,
+  step,
+  tz,
+  yFormat,
+  bands = [],
+  onZoom,
+  height = 220,
+}: Props) {
+  const [drag, setDrag] = useState<{ a: number; b: number } | null>(null);
+  const tick = (v: number) => formatTick(v, step, tz);
+  const finishDrag = () => {
+    if (drag && onZoom && drag.a !== drag.b)
+      onZoom(Math.min(drag.a, drag.b), Math.max(drag.a, drag.b) + step);
+    setDrag(null);
+  };
+  return (
+    <div>
+      <div
+        role="img"
+        aria-label={label}
+        className="select-none"
+        style={{ cursor: onZoom ? "crosshair" : undefined }}
+      >
+        <ComposedChart
+          responsive
+          style={{ width: "100%", height }}
+          data={data}
+          margin={{ top: 6, right: 8, bottom: 0, left: 0 }}
+          onMouseDown={(s) =>
+            typeof s.activeLabel === "number" && setDrag({ a: s.activeLabel, b: s.activeLabel })
+          }
+          onMouseMove={(s) =>
+            drag && typeof s.activeLabel === "number" && setDrag({ a: drag.a, b: s.activeLabel })
+          }
+          onMouseUp={finishDrag}
+          onMouseLeave={() => setDrag(null)}
+        >
+          <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={[domain[0], domain[1] - step]}
+            ticks={timeTicks(domain[0], domain[1])}
+            tickFormatter={tick}
+            tick={AXIS}
+            stroke="var(--border)"
+            allowDataOverflow
+          />
+          <YAxis
+            tick={AXIS}
+            tickFormatter={yFormat}
+            stroke="var(--border)"
+            width={56}
+            allowDecimals={false}
+          />
+          {bands.map((b) => (
+            <ReferenceArea
+              key={`${b.kind}-${b.from}`}
+              x1={b.from}
+              x2={b.to - step}
+              ifOverflow="hidden"
+              fill={b.kind === "silent" ? "var(--silent)" : "var(--idle)"}
+              fillOpacity={1}
+              stroke="none"
+            />
+          ))}
+          <Tooltip
+            isAnimationActive={false}
+            labelFormatter={(v) => formatDateTime(Number(v), tz)}
+            formatter={(v) => (typeof v === "number" && yFormat ? yFormat(v) : String(v ?? "—"))}
+            contentStyle={{
+              background: "var(--surface)",
+              border: "1px solid var(--border)",
+              borderRadius: 6,
+              fontSize: 12,
+            }}
+            labelStyle={{ color: "var(--foreground)", fontWeight: 600 }}
+          />
+          {series.map((s) => renderSeries(s, data))}
+          {drag && drag.a !== drag.b ? (
+            <ReferenceArea
+              x1={drag.a}
+              x2={drag.b}
+              fill="var(--accent)"
+              fillOpacity={0.15}
+              stroke="var(--accent)"
+            />
+          ) : null}
+        </ComposedChart>
+      </div>
+      <ChartLegend series={series} bands={bands} />
+    </div>
+  );
+}

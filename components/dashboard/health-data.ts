@@ -1,0 +1,83 @@
+import { type Band, bandsFromStates, type ChartPoint, PALETTE } from "@/components/charts/chart-utils";
+import type { SeriesSpec } from "@/components/charts/time-series-chart";
+import type { HealthPoint, HealthSeries } from "./types";
+
+export type Overlay = HealthSeries["overlays"][number];
+
+/** Flattens one health point into chart fields; `prefix` keeps node overlays apart from the cluster. */
+function fields(p: HealthPoint, prefix = ""): Record<string, number | null> {
+  return {
+    [`${prefix}rps`]: p.rps,
+    [`${prefix}requests`]: p.requests,
+    [`${prefix}pMin`]: p.proxy.min,
+    [`${prefix}pAvg`]: p.proxy.avg,
+    [`${prefix}pMax`]: p.proxy.max,
+    [`${prefix}p50`]: p.proxy.p50,
+    [`${prefix}p95`]: p.proxy.p95,
+    [`${prefix}p99`]: p.proxy.p99,
+    [`${prefix}uMin`]: p.upstream.min,
+    [`${prefix}uAvg`]: p.upstream.avg,
+    [`${prefix}uMax`]: p.upstream.max,
+    [`${prefix}u50`]: p.upstream.p50,
+    [`${prefix}u95`]: p.upstream.p95,
+    [`${prefix}u99`]: p.upstream.p99,
+    [`${prefix}hits`]: p.cacheHits,
+    [`${prefix}misses`]: p.cacheMisses,
+    [`${prefix}ratio`]: p.cacheHitRatio === null ? null : p.cacheHitRatio * 100,
+    [`${prefix}s1`]: p.status?.["1xx"] ?? null,
+    [`${prefix}s2`]: p.status?.["2xx"] ?? null,
+    [`${prefix}s3`]: p.status?.["3xx"] ?? null,
+    [`${prefix}s4`]: p.status?.["4xx"] ?? null,
+    [`${prefix}s5`]: p.status?.["5xx"] ?? null,
+  };
+}
+
+export const overlayPrefix = (nodeId: string) => `n${nodeId.replaceAll("-", "")}_`;
+
+/** One row per bucket: the main series plus every overlay node's fields. */
+export function healthRows(series: HealthSeries): ChartPoint[] {
+  const byTs = new Map<number, ChartPoint>();
+  for (const p of series.points) byTs.set(p.ts, { t: p.ts, ...fields(p) });
+  for (const o of series.overlays) {
+    const prefix = overlayPrefix(o.nodeId);
+    for (const p of o.points) {
+      const row = byTs.get(p.ts);
+      if (row) Object.assign(row, fields(p, prefix));
+    }
+  }
+  return [...byTs.values()];
+}
+
+export function healthBands(points: HealthPoint[], step: number): Band[] {
+  return bandsFromStates(
+    points.map((p) => ({ t: p.ts, state: p.state })),
+    step,
+  );
+}
+
+/** A dashed line per overlay node for `field` (e.g. `rps`, `pAvg`), labelled by hostname. */
+export function overlaySeries(overlays: Overlay[], field: string, suffix = ""): SeriesSpec[] {
+  return overlays.map((o, i) => ({
+    key: `${overlayPrefix(o.nodeId)}${field}`,
+    label: `${o.hostname}${suffix}`,
+    color: PALETTE[(i + 2) % PALETTE.length],
+    dashed: true,
+  }));
+}
+
+export const latencySeries = (p: "p" | "u"): SeriesSpec[] => [
+  { key: `${p}Min`, label: "min", color: "var(--chart-3)", width: 1.25 },
+  { key: `${p}Avg`, label: "avg", color: "var(--chart-1)" },
+  { key: `${p}Max`, label: "max", color: "var(--chart-5)", width: 1.25 },
+  { key: p === "p" ? "p50" : "u50", label: "p50", color: "var(--chart-6)", width: 1.25 },
+  { key: p === "p" ? "p95" : "u95", label: "p95", color: "var(--chart-4)" },
+  { key: p === "p" ? "p99" : "u99", label: "p99", color: "var(--chart-2)" },
+];
+
+export const classSeries: SeriesSpec[] = ["1", "2", "3", "4", "5"].map((c) => ({
+  key: `s${c}`,
+  label: `${c}xx`,
+  color: `var(--status-${c}xx)`,
+  type: "area",
+  stackId: "classes",
+}));

@@ -1,0 +1,176 @@
+import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+
+/**
+ * Journey: an operator creates a service, adds a statsd plugin from its page (scope locked), gets Kong's
+ * server-side error inline, fixes it, toggles the plugin, and checks that the form's curl command is the real
+ * Admin API call. Screenshots of every form land in test-results/screenshots/.
+ */
+const SHOTS = "test-results/screenshots";
+const suffix = Date.now().toString(36);
+const serviceName = `orders-e2e-${suffix}`;
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+/** The panel's command, run by the test itself: `curl -X M URL -H '…' --data '<json>'` → fetch. */
+async function runCurl(request: APIRequestContext, curl: string) {
+  const m = /^curl -X (\w+) (\S+) -H 'Content-Type: application\/json' --data '([\s\S]*)'$/.exec(curl.trim());
+  expect(m, `unexpected curl shape: ${curl}`).not.toBeNull();
+  const [, method, url, quoted] = m!;
+  const data = quoted.replace(/'\\''/g, "'");
+  return request.fetch(url, { method, headers: { "Content-Type": "application/json" }, data });
+}
+
+test.describe.configure({ mode: "serial" });
+
+test("statsd on a service: locked scope, inline server error, toggle, curl twin", async ({
+  page,
+  request,
+}) => {
+  // 1. A service, created through the UI form.
+  await page.goto("/services/new");
+  await page.getByLabel("Name", { exact: true }).fill(serviceName);
+  await page.getByLabel("Host", { exact: true }).fill("orders.internal");
+  await page.getByLabel("Port", { exact: true }).fill("8080");
+  await shot(page, "entity-form-service");
+  await page.getByRole("button", { name: "Create service" }).click();
+  await expect(
+    page.locator("[data-toast]").filter({ hasText: `Service ${serviceName} created` }),
+  ).toBeVisible();
+  await page.waitForURL(/\/services\/[0-9a-f-]{36}$/);
+  const serviceId = page.url().split("/").pop()!;
+
+  // 2. "Add plugin" on the service page opens the picker with the scope carried along.
+  await page.getByRole("link", { name: "Add plugin" }).click();
+  await page.waitForURL(`**/plugins/new?serviceId=${serviceId}`);
+  await expect(page.getByText("Send metrics of the traffic it covers to a StatsD server.")).toBeVisible();
+  await shot(page, "plugin-picker");
+  await page.getByRole("link", { name: /StatsD/ }).click();
+  await page.waitForURL(`**/plugins/new/statsd?serviceId=${serviceId}`);
+  await expect(page.getByRole("heading", { name: "New Plugin: statsd" })).toBeVisible();
+
+  // Scope: Scoped, locked, on this service.
+  await expect(page.getByRole("radio", { name: /Scoped/ })).toBeChecked();
+  await expect(page.getByRole("radio", { name: /Scoped/ })).toBeDisabled();
+  await expect(page.getByRole("radio", { name: /Global/ })).toBeDisabled();
+  const servicePicker = page.getByRole("combobox", { name: "Service" });
+  await expect(servicePicker).toBeDisabled();
+  await expect(servicePicker).toHaveValue(serviceName);
+
+  // 3. A new counter metric without a sample rate: only the server's entity check can object.
+  await page.getByRole("button", { name: "Add metric" }).click();
+  const metric = page.getByTestId("metric-13");
+  await expect(metric.getByLabel("Stat type")).toHaveValue("counter");
+  await metric.getByLabel("Sample rate").fill("");
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes("/api/trpc/plugins.create")),
+    page.getByRole("button", { name: "Save" }).click(),
+  ]);
+  expect(response.status()).toBe(400);
+  const payload = JSON.stringify(await response.json());
+  expect(payload).toContain("required field missing");
+  expect(payload).toContain("failed conditional validation given value of field 'stat_type'");
+
+  const sampleRate = metric.getByLabel("Sample rate");
+  await expect(sampleRate).toHaveAttribute("aria-invalid", "true");
+  const describedBy = (await sampleRate.getAttribute("aria-describedby"))!.split(" ");
+  await expect(page.locator(`[id="${describedBy[0]}"]`)).toHaveText("required field missing");
+  await expect(
+    metric.getByText("failed conditional validation given value of field 'stat_type'"),
+  ).toBeVisible();
+  await expect(page.getByTestId("form-error-banner")).toContainText("config.metrics[13].sample_rate");
+  await metric.scrollIntoViewIfNeeded();
+  await shot(page, "statsd-form-inline-error");
+
+  // 4. Fixed, saved: toast, back on the service page, listed there.
+  await sampleRate.fill("0.5");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.locator("[data-toast]").filter({ hasText: "statsd created" })).toBeVisible();
+  await page.waitForURL(`**/services/${serviceId}`);
+  const servicePlugins = page.getByRole("region", { name: "Plugins" });
+  await expect(servicePlugins.getByRole("link", { name: "statsd" })).toBeVisible();
+  const pluginHref = await servicePlugins.getByRole("link", { name: "statsd" }).getAttribute("href");
+  const pluginId = pluginHref!.split("/").pop()!;
+
+  const stored = await (await request.get(`/admin-api/plugins/${pluginId}`)).json();
+  expect(stored.service).toEqual({ id: serviceId });
+  expect(stored.config.metrics).toHaveLength(14);
+  expect(stored.config.metrics[13]).toMatchObject({
+    name: "request_count",
+    stat_type: "counter",
+    sample_rate: 0.5,
+  });
+
+  // 5. The plugin list shows it with its scope; disable and re-enable it with the switch.
+  await page.goto(`/plugins?name=statsd&scope=service`);
+  const row = page.locator(`tr[data-plugin-id="${pluginId}"]`);
+  await expect(row.getByText(`Service: ${serviceName}`)).toBeVisible();
+  await shot(page, "plugin-list");
+  const toggle = row.getByRole("switch");
+  await expect(toggle).toHaveAttribute("aria-checked", "true");
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-checked", "false");
+  expect((await (await request.get(`/admin-api/plugins/${pluginId}`)).json()).enabled).toBe(false);
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-checked", "true");
+  expect((await (await request.get(`/admin-api/plugins/${pluginId}`)).json()).enabled).toBe(true);
+
+  // 6. The create form's curl is the Admin API call: run again, Kong answers 409 for the duplicate.
+  await page.goto(`/plugins/new/statsd?serviceId=${serviceId}`);
+  await page.getByRole("button", { name: "View as JSON / curl" }).click();
+  const createCurl = (await page.getByTestId("curl-command").textContent())!;
+  expect(createCurl).toContain(`-X POST `);
+  expect(createCurl).toContain(`/admin-api/services/${serviceId}/plugins`);
+  const dup = await runCurl(request, createCurl);
+  expect(dup.status()).toBe(409);
+  expect((await dup.json()).name).toBe("unique constraint violation");
+
+  // The edit form's curl is a PATCH that leaves the plugin as the form shows it.
+  await page.goto(`/plugins/${pluginId}`);
+  await expect(page.getByRole("heading", { name: "Edit Plugin: statsd" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save" })).toBeDisabled();
+  await page.getByRole("button", { name: "View as JSON / curl" }).click();
+  const patchCurl = (await page.getByTestId("curl-command").textContent())!;
+  expect(patchCurl).toContain(`-X PATCH `);
+  const patched = await runCurl(request, patchCurl);
+  expect(patched.status()).toBe(200);
+  const after = await patched.json();
+  expect(after.config).toEqual(stored.config);
+  expect(after.service).toEqual({ id: serviceId });
+});
+
+test("prometheus form and the other entity forms render and validate", async ({ page }) => {
+  await page.goto("/plugins/new/prometheus");
+  await expect(page.getByRole("heading", { name: "New Plugin: prometheus" })).toBeVisible();
+  await expect(page.getByRole("radio", { name: /Global/ })).toBeChecked();
+  await expect(page.getByRole("checkbox", { name: "Per consumer" })).not.toBeChecked();
+  await page.getByRole("checkbox", { name: "Status code metrics" }).check();
+  await page.getByRole("button", { name: "Show additional settings" }).click();
+  await shot(page, "prometheus-form");
+
+  for (const [path, name] of [
+    ["/routes/new", "entity-form-route"],
+    ["/consumers/new", "entity-form-consumer"],
+    ["/apis/new", "entity-form-api"],
+  ] as const) {
+    await page.goto(path);
+    await shot(page, name);
+  }
+
+  // A consumer needs a username or a custom id: Kong's entity check, shown in the banner.
+  await page.goto("/consumers/new");
+  await page.getByRole("button", { name: "Create consumer" }).click();
+  await expect(page.getByTestId("form-error-banner")).toContainText(
+    "at least one of these fields must be non-empty: 'custom_id', 'username'",
+  );
+  // A bad port is caught in the browser by the same schema, inline.
+  await page.goto("/services/new");
+  await page.getByLabel("Host", { exact: true }).fill("orders.internal");
+  await page.getByLabel("Port", { exact: true }).fill("70000");
+  await page.getByRole("button", { name: "Create service" }).click();
+  const port = page.getByLabel("Port", { exact: true });
+  await expect(port).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText("value should be between 0 and 65535")).toBeVisible();
+  await shot(page, "entity-form-service-error");
+});

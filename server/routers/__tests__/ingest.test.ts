@@ -1,0 +1,45 @@
+import { TRPCError } from "@trpc/server";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "@/db/client";
+import { createTestDb, type TestDb, testBackends } from "@/db/testing";
+import { ValidationError } from "@/server/errors";
+import { simulate } from "@/server/services/ingest/__tests__/oracle";
+import { createCallerFactory, router } from "@/server/trpc";
+import { ingestRouter } from "../ingest";
+
+describe.each(testBackends())("tRPC ingest.batch on %s", (kind) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb(kind);
+  });
+  afterAll(() => t?.close());
+  const caller = () => createCallerFactory(router({ ingest: ingestRouter }))({ db: t.db });
+
+  it("ingests a native batch once", async () => {
+    const nowS = Math.floor(Date.now() / 1000);
+    const { raw } = simulate({ seed: 9, startS: nowS - 5, seconds: 1, perSecond: 25, nodes: 1, tag: "trpc" });
+    const first = await caller().ingest.batch(raw[0]);
+    expect(first).toMatchObject({ batch_id: raw[0].batch_id, accepted: true, events: raw[0].requests.length });
+    expect((await caller().ingest.batch(raw[0])).accepted).toBe(false);
+    const [r] = await queryRows<{ n: string }>(t.db, sql`SELECT sum(requests) AS n FROM health_seconds`);
+    expect(Number(r.n)).toBe(raw[0].requests.length);
+  });
+
+  it("rejects bad input as BAD_REQUEST with the same field paths", async () => {
+    const err = await caller()
+      .ingest.batch({ batch_id: "", node: { id: "x", hostname: "" }, requests: [{ started_at: -1 }] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TRPCError);
+    expect((err as TRPCError).code).toBe("BAD_REQUEST");
+    const cause = (err as TRPCError).cause;
+    expect(cause).toBeInstanceOf(ValidationError);
+    expect((cause as ValidationError).issues.map((i) => i.path)).toEqual([
+      "batch_id",
+      "node.id",
+      "node.hostname",
+      "requests[0].started_at",
+      "requests[0].response",
+    ]);
+  });
+});

@@ -1,0 +1,454 @@
+import { bucketOf, ENTITY_HISTOGRAM, HEALTH_HISTOGRAM } from "@/lib/histogram";
+import { ZERO_UUID } from "@/db/schema/rollups";
+import type { IngestBatch } from "./types";
+
+/**
+ * In-memory pre-aggregation of one batch into rollup rows (ingest-limits rec. 1: never write per event).
+ * Health is aggregated per second and folded up to minutes and hours in JS (a batch spans few seconds);
+ * codes and entity traffic per minute. Bucket times are unix seconds throughout.
+ */
+
+export type HealthRow = {
+  bucket: number;
+  requests: number;
+  cacheHits: number;
+  cacheMisses: number;
+  samples: number;
+  platMin: number;
+  platMax: number;
+  platSum: number;
+  platCount: number;
+  platHist: number[] | null;
+  ulatMin: number;
+  ulatMax: number;
+  ulatSum: number;
+  ulatCount: number;
+  ulatHist: number[] | null;
+  rlatSum: number;
+  rlatCount: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** status classes 1xx..5xx, then "other" */
+  classes: [number, number, number, number, number, number];
+  /** unix seconds of the latest stats sample, or null when the bucket had none */
+  gaugesAt: number | null;
+  /** active, reading, writing, waiting, accepted, handled, total */
+  conn: (number | null)[] | null;
+  reachable: number | null;
+};
+
+/** A status-code row; unused key columns stay "" (the table decides which keys it has). */
+export type CodeRow = { bucket: number; k1: string; k2: string; k3: string; status: number; count: number };
+
+export type EntityKind = "service" | "route" | "consumer" | "api";
+export const ENTITY_KINDS: readonly EntityKind[] = ["service", "route", "consumer", "api"];
+
+export type EntityRow = {
+  bucket: number;
+  entityId: string;
+  kind: EntityKind;
+  requests: number;
+  status4xx: number;
+  status5xx: number;
+  platSum: number;
+  platCount: number;
+  ulatSum: number;
+  ulatCount: number;
+  rlatSum: number;
+  rlatCount: number;
+  rlatHist: number[];
+  bytesIn: number;
+  bytesOut: number;
+};
+
+/** Minute-grain code and entity rows, per table (the same shapes serve the hour tables). */
+export type CodeTables = {
+  codesNode: CodeRow[];
+  codesUnmatched: CodeRow[];
+  codesRoute: CodeRow[];
+  codesApi: CodeRow[];
+  codesConsumerRoute: CodeRow[];
+  entityTraffic: EntityRow[];
+};
+
+export type BatchAggregate = {
+  healthSeconds: HealthRow[];
+  healthMinutes: HealthRow[];
+  healthHours: HealthRow[];
+  minutes: CodeTables;
+};
+
+export function emptyHealth(bucket: number): HealthRow {
+  return {
+    bucket,
+    requests: 0,
+    cacheHits: 0,
+    cacheMisses: 0,
+    samples: 0,
+    platMin: Number.POSITIVE_INFINITY,
+    platMax: Number.NEGATIVE_INFINITY,
+    platSum: 0,
+    platCount: 0,
+    platHist: null,
+    ulatMin: Number.POSITIVE_INFINITY,
+    ulatMax: Number.NEGATIVE_INFINITY,
+    ulatSum: 0,
+    ulatCount: 0,
+    ulatHist: null,
+    rlatSum: 0,
+    rlatCount: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    classes: [0, 0, 0, 0, 0, 0],
+    gaugesAt: null,
+    conn: null,
+    reachable: null,
+  };
+}
+
+function addHist(into: number[] | null, from: number[] | null): number[] | null {
+  if (!from) return into;
+  if (!into) return from.slice();
+  for (let i = 0; i < from.length; i++) into[i] += from[i];
+  return into;
+}
+
+/** Later sample wins; on a tie each gauge takes the larger value, so merging commutes (as the SQL does). */
+function pickGauge(aAt: number | null, a: number | null, bAt: number | null, b: number | null) {
+  if (bAt === null) return a;
+  if (aAt === null || bAt > aAt) return b;
+  if (bAt < aAt) return a;
+  if (a === null) return b;
+  if (b === null) return a;
+  return a > b ? a : b;
+}
+
+export function mergeHealth(into: HealthRow, from: HealthRow): void {
+  into.requests += from.requests;
+  into.cacheHits += from.cacheHits;
+  into.cacheMisses += from.cacheMisses;
+  into.samples += from.samples;
+  if (from.platMin < into.platMin) into.platMin = from.platMin;
+  if (from.platMax > into.platMax) into.platMax = from.platMax;
+  into.platSum += from.platSum;
+  into.platCount += from.platCount;
+  into.platHist = addHist(into.platHist, from.platHist);
+  if (from.ulatMin < into.ulatMin) into.ulatMin = from.ulatMin;
+  if (from.ulatMax > into.ulatMax) into.ulatMax = from.ulatMax;
+  into.ulatSum += from.ulatSum;
+  into.ulatCount += from.ulatCount;
+  into.ulatHist = addHist(into.ulatHist, from.ulatHist);
+  into.rlatSum += from.rlatSum;
+  into.rlatCount += from.rlatCount;
+  into.bytesIn += from.bytesIn;
+  into.bytesOut += from.bytesOut;
+  for (let i = 0; i < 6; i++) into.classes[i] += from.classes[i];
+  if (from.gaugesAt !== null) {
+    const conn: (number | null)[] = [];
+    for (let i = 0; i < 7; i++)
+      conn.push(pickGauge(into.gaugesAt, into.conn?.[i] ?? null, from.gaugesAt, from.conn?.[i] ?? null));
+    into.conn = conn.every((c) => c === null) ? null : conn;
+    into.reachable = pickGauge(into.gaugesAt, into.reachable, from.gaugesAt, from.reachable);
+    if (into.gaugesAt === null || from.gaugesAt > into.gaugesAt) into.gaugesAt = from.gaugesAt;
+  }
+}
+
+/** Re-buckets health rows to a coarser grain (60 or 3600 s). */
+export function foldHealth(rows: Iterable<HealthRow>, grain: number): HealthRow[] {
+  const out = new Map<number, HealthRow>();
+  for (const r of rows) {
+    const b = r.bucket - (r.bucket % grain);
+    let agg = out.get(b);
+    if (!agg) out.set(b, (agg = emptyHealth(b)));
+    mergeHealth(agg, r);
+  }
+  return [...out.values()];
+}
+
+function emptyEntity(bucket: number, entityId: string, kind: EntityKind): EntityRow {
+  return {
+    bucket,
+    entityId,
+    kind,
+    requests: 0,
+    status4xx: 0,
+    status5xx: 0,
+    platSum: 0,
+    platCount: 0,
+    ulatSum: 0,
+    ulatCount: 0,
+    rlatSum: 0,
+    rlatCount: 0,
+    rlatHist: new Array(ENTITY_HISTOGRAM.bounds.length + 1).fill(0),
+    bytesIn: 0,
+    bytesOut: 0,
+  };
+}
+
+/** Re-buckets minute code/entity rows to hours, merging equal keys. */
+export function foldCodeTables(t: CodeTables, grain: number): CodeTables {
+  const codes = (rows: CodeRow[]) => {
+    const m = new Map<string, CodeRow>();
+    for (const r of rows) {
+      const b = r.bucket - (r.bucket % grain);
+      const key = `${b}|${r.k1}|${r.k2}|${r.k3}|${r.status}`;
+      const agg = m.get(key);
+      if (agg) agg.count += r.count;
+      else m.set(key, { ...r, bucket: b });
+    }
+    return [...m.values()];
+  };
+  const m = new Map<string, EntityRow>();
+  for (const r of t.entityTraffic) {
+    const b = r.bucket - (r.bucket % grain);
+    const key = `${b}|${r.kind}|${r.entityId}`;
+    let agg = m.get(key);
+    if (!agg) m.set(key, (agg = emptyEntity(b, r.entityId, r.kind)));
+    agg.requests += r.requests;
+    agg.status4xx += r.status4xx;
+    agg.status5xx += r.status5xx;
+    agg.platSum += r.platSum;
+    agg.platCount += r.platCount;
+    agg.ulatSum += r.ulatSum;
+    agg.ulatCount += r.ulatCount;
+    agg.rlatSum += r.rlatSum;
+    agg.rlatCount += r.rlatCount;
+    for (let i = 0; i < r.rlatHist.length; i++) agg.rlatHist[i] += r.rlatHist[i];
+    agg.bytesIn += r.bytesIn;
+    agg.bytesOut += r.bytesOut;
+  }
+  return {
+    codesNode: codes(t.codesNode),
+    codesUnmatched: codes(t.codesUnmatched),
+    codesRoute: codes(t.codesRoute),
+    codesApi: codes(t.codesApi),
+    codesConsumerRoute: codes(t.codesConsumerRoute),
+    entityTraffic: [...m.values()],
+  };
+}
+
+/** Per-batch string interning: ids → small ints, so hot-loop map keys are numbers. */
+class Interner {
+  readonly ids = new Map<string, number>();
+  readonly values: string[] = [];
+  of(s: string): number {
+    let i = this.ids.get(s);
+    if (i === undefined) {
+      i = this.values.length;
+      this.ids.set(s, i);
+      this.values.push(s);
+    }
+    return i;
+  }
+}
+
+type MinuteCounters = {
+  node: Map<number, number>;
+  unmatched: Map<number, number>;
+  route: Map<number, number>;
+  api: Map<number, number>;
+  consumerRoute: Map<number, number>;
+  entity: Map<number, EntityRow>;
+};
+
+const HEALTH_HIST_LEN = HEALTH_HISTOGRAM.bounds.length + 1;
+
+export function aggregateBatch(batch: IngestBatch): BatchAggregate {
+  const seconds = new Map<number, HealthRow>();
+  const minutes = new Map<number, MinuteCounters>();
+  const targets = new Interner(); // (route, service) pairs
+  const targetRoute: string[] = [];
+  const targetService: string[] = [];
+  const apis = new Interner();
+  const consumers = new Interner();
+  const entityIds = [new Interner(), new Interner(), new Interner(), new Interner()];
+  // Keys are (index * n + index) * 1000 + status with n > every index: exact in a double up to n ≈ 3·10⁶.
+  const n = batch.events.length + 1;
+
+  let lastSec = Number.NaN;
+  let health: HealthRow = emptyHealth(0);
+  let lastMinute = Number.NaN;
+  let mc: MinuteCounters | undefined;
+
+  for (const e of batch.events) {
+    const sec = Math.floor(e.startedAt / 1000);
+    if (sec !== lastSec) {
+      let h = seconds.get(sec);
+      if (!h) seconds.set(sec, (h = emptyHealth(sec)));
+      health = h;
+      lastSec = sec;
+    }
+    const minute = sec - (sec % 60);
+    if (minute !== lastMinute || !mc) {
+      mc = minutes.get(minute);
+      if (!mc) {
+        mc = {
+          node: new Map(),
+          unmatched: new Map(),
+          route: new Map(),
+          api: new Map(),
+          consumerRoute: new Map(),
+          entity: new Map(),
+        };
+        minutes.set(minute, mc);
+      }
+      lastMinute = minute;
+    }
+    const status = e.status;
+    health.requests++;
+    health.bytesIn += e.requestSize;
+    health.bytesOut += e.responseSize;
+    const cls = (status / 100) | 0;
+    health.classes[cls >= 1 && cls <= 5 ? cls - 1 : 5]++;
+    if (e.latKong !== null) {
+      const v = e.latKong;
+      if (v < health.platMin) health.platMin = v;
+      if (v > health.platMax) health.platMax = v;
+      health.platSum += v;
+      health.platCount++;
+      if (!health.platHist) health.platHist = new Array(HEALTH_HIST_LEN).fill(0);
+      health.platHist[bucketOf(HEALTH_HISTOGRAM, v)]++;
+    }
+    if (e.latProxy !== null) {
+      const v = e.latProxy;
+      if (v < health.ulatMin) health.ulatMin = v;
+      if (v > health.ulatMax) health.ulatMax = v;
+      health.ulatSum += v;
+      health.ulatCount++;
+      if (!health.ulatHist) health.ulatHist = new Array(HEALTH_HIST_LEN).fill(0);
+      health.ulatHist[bucketOf(HEALTH_HISTOGRAM, v)]++;
+    }
+    if (e.latRequest !== null) {
+      health.rlatSum += e.latRequest;
+      health.rlatCount++;
+    }
+
+    mc.node.set(status, (mc.node.get(status) ?? 0) + 1);
+    let target = -1;
+    if (e.serviceId !== null) {
+      const route = e.routeId ?? ZERO_UUID;
+      const before = targets.values.length;
+      target = targets.of(e.serviceId + route);
+      if (targets.values.length !== before) {
+        targetRoute.push(route);
+        targetService.push(e.serviceId);
+      }
+      const k = target * 1000 + status;
+      mc.route.set(k, (mc.route.get(k) ?? 0) + 1);
+    } else if (e.apiId === null) {
+      mc.unmatched.set(status, (mc.unmatched.get(status) ?? 0) + 1);
+    }
+    if (e.apiId !== null) {
+      const k = apis.of(e.apiId) * 1000 + status;
+      mc.api.set(k, (mc.api.get(k) ?? 0) + 1);
+    }
+    if (e.consumerId !== null) {
+      if (target < 0) {
+        // A consumer on legacy-API traffic: no service/route, keyed by the zero sentinels.
+        const before = targets.values.length;
+        target = targets.of(ZERO_UUID + ZERO_UUID);
+        if (targets.values.length !== before) {
+          targetRoute.push(ZERO_UUID);
+          targetService.push(ZERO_UUID);
+        }
+      }
+      const k = (consumers.of(e.consumerId) * n + target) * 1000 + status;
+      mc.consumerRoute.set(k, (mc.consumerRoute.get(k) ?? 0) + 1);
+    }
+    addEntity(mc.entity, 0, e.serviceId, entityIds, n, minute, e);
+    addEntity(mc.entity, 1, e.routeId, entityIds, n, minute, e);
+    addEntity(mc.entity, 2, e.consumerId, entityIds, n, minute, e);
+    addEntity(mc.entity, 3, e.apiId, entityIds, n, minute, e);
+  }
+
+  for (const s of batch.stats) {
+    let h = seconds.get(s.at);
+    if (!h) seconds.set(s.at, (h = emptyHealth(s.at)));
+    const sample = emptyHealth(s.at);
+    sample.samples = 1;
+    sample.cacheHits = s.cacheHits;
+    sample.cacheMisses = s.cacheMisses;
+    sample.gaugesAt = s.at;
+    const c = s.connections;
+    sample.conn = c ? [c.active, c.reading, c.writing, c.waiting, c.accepted, c.handled, c.total] : null;
+    sample.reachable = s.datastoreReachable === null ? null : s.datastoreReachable ? 1 : 0;
+    mergeHealth(h, sample);
+  }
+
+  const codes: CodeTables = {
+    codesNode: [],
+    codesUnmatched: [],
+    codesRoute: [],
+    codesApi: [],
+    codesConsumerRoute: [],
+    entityTraffic: [],
+  };
+  const nodeId = batch.node.id;
+  for (const [bucket, m] of minutes) {
+    for (const [status, count] of m.node) codes.codesNode.push({ bucket, k1: nodeId, k2: "", k3: "", status, count });
+    for (const [status, count] of m.unmatched)
+      codes.codesUnmatched.push({ bucket, k1: nodeId, k2: "", k3: "", status, count });
+    for (const [k, count] of m.route) {
+      const t = (k / 1000) | 0;
+      codes.codesRoute.push({ bucket, k1: targetRoute[t], k2: targetService[t], k3: "", status: k % 1000, count });
+    }
+    for (const [k, count] of m.api)
+      codes.codesApi.push({ bucket, k1: apis.values[(k / 1000) | 0], k2: "", k3: "", status: k % 1000, count });
+    for (const [k, count] of m.consumerRoute) {
+      const status = k % 1000;
+      const rest = (k - status) / 1000;
+      const t = rest % n;
+      const c = (rest - t) / n;
+      codes.codesConsumerRoute.push({
+        bucket,
+        k1: consumers.values[c],
+        k2: targetRoute[t],
+        k3: targetService[t],
+        status,
+        count,
+      });
+    }
+    for (const row of m.entity.values()) codes.entityTraffic.push(row);
+  }
+
+  const secondRows = [...seconds.values()];
+  return {
+    healthSeconds: secondRows,
+    healthMinutes: foldHealth(secondRows, 60),
+    healthHours: foldHealth(secondRows, 3600),
+    minutes: codes,
+  };
+}
+
+function addEntity(
+  map: Map<number, EntityRow>,
+  kindIndex: number,
+  id: string | null,
+  interners: Interner[],
+  n: number,
+  minute: number,
+  e: IngestBatch["events"][number],
+): void {
+  if (id === null) return;
+  const key = kindIndex * n + interners[kindIndex].of(id);
+  let row = map.get(key);
+  if (!row) map.set(key, (row = emptyEntity(minute, id, ENTITY_KINDS[kindIndex])));
+  row.requests++;
+  if (e.status >= 400 && e.status < 500) row.status4xx++;
+  else if (e.status >= 500 && e.status < 600) row.status5xx++;
+  if (e.latKong !== null) {
+    row.platSum += e.latKong;
+    row.platCount++;
+  }
+  if (e.latProxy !== null) {
+    row.ulatSum += e.latProxy;
+    row.ulatCount++;
+  }
+  if (e.latRequest !== null) {
+    row.rlatSum += e.latRequest;
+    row.rlatCount++;
+    row.rlatHist[bucketOf(ENTITY_HISTOGRAM, e.latRequest)]++;
+  }
+  row.bytesIn += e.requestSize;
+  row.bytesOut += e.responseSize;
+}

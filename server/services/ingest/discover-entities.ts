@@ -1,0 +1,136 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import type { IngestBatch } from "./types";
+
+/**
+ * Entity discovery: gateway entities seen in traffic are registered once (`discovered = true`) with
+ * `INSERT … ON CONFLICT DO NOTHING`, which also swallows name-uniqueness conflicts, so discovery never
+ * fails a batch. An id whose name belongs to another id is then registered without a name (services,
+ * routes, consumers) or under its id as name (workspaces, apis: names are required there).
+ * A per-process set remembers what is registered, so steady-state batches never write entity tables
+ * (scale-notes R11: they are Citus reference tables, where each write is a 2PC to every node).
+ * Node last-seen comes from the health rollups, not from here.
+ */
+
+const seen = new WeakMap<Db, Set<string>>();
+
+function seenOf(db: Db): Set<string> {
+  let s = seen.get(db);
+  if (!s) seen.set(db, (s = new Set()));
+  return s;
+}
+
+type Row = Record<string, string | null>;
+
+export type Discovery = {
+  workspaces: Row[];
+  services: Row[];
+  routes: Row[];
+  consumers: Row[];
+  apis: Row[];
+  nodes: Row[];
+  /** keys to remember once the transaction commits */
+  keys: string[];
+};
+
+/** The unseen entities of a batch (cheap: one Set lookup per entity reference). */
+export function collectUnseen(db: Db, batch: IngestBatch): Discovery {
+  const known = seenOf(db);
+  const d: Discovery = { workspaces: [], services: [], routes: [], consumers: [], apis: [], nodes: [], keys: [] };
+  const take = (key: string) => {
+    if (known.has(key)) return false;
+    known.add(key); // provisional: removed again by `forgetUnseen` if the transaction fails
+    d.keys.push(key);
+    return true;
+  };
+  if (take(`n:${batch.node.id}`))
+    d.nodes.push({ id: batch.node.id, hostname: batch.node.hostname, version: batch.node.version });
+  for (const e of batch.events) {
+    if (e.workspaceId !== null && take(`w:${e.workspaceId}`))
+      d.workspaces.push({ id: e.workspaceId, name: e.workspaceName ?? e.workspaceId });
+    if (e.serviceId !== null && take(`s:${e.serviceId}`))
+      d.services.push({
+        id: e.serviceId,
+        name: e.serviceName,
+        host: e.serviceHost ?? e.serviceName ?? "unknown",
+        ws: e.workspaceId,
+      });
+    if (e.routeId !== null && take(`r:${e.routeId}`))
+      d.routes.push({ id: e.routeId, name: e.routeName, service: e.serviceId, ws: e.workspaceId });
+    if (e.consumerId !== null && take(`c:${e.consumerId}`))
+      d.consumers.push({
+        id: e.consumerId,
+        username: e.consumerUsername,
+        custom: e.consumerCustomId,
+        ws: e.workspaceId,
+      });
+    if (e.apiId !== null && take(`a:${e.apiId}`)) d.apis.push({ id: e.apiId, name: e.apiName ?? e.apiId });
+  }
+  return d;
+}
+
+/** Undo provisional marks after a failed transaction, so the next batch tries again. */
+export function forgetUnseen(db: Db, d: Discovery): void {
+  const known = seenOf(db);
+  for (const k of d.keys) known.delete(k);
+}
+
+const byId = (a: Row, b: Row) => ((a.id as string) < (b.id as string) ? -1 : 1);
+const col = (rows: Row[], key: string) => sql.param(rows.map((r) => r[key]));
+
+/** Inserts unseen entities inside the batch transaction, rows sorted by id in a fixed table order (R6). */
+export async function registerEntities(tx: Db, d: Discovery): Promise<void> {
+  if (d.nodes.length) {
+    await tx.execute(sql`INSERT INTO nodes (id, hostname, version)
+      SELECT * FROM unnest(${col(d.nodes, "id")}::uuid[], ${col(d.nodes, "hostname")}::text[], ${col(d.nodes, "version")}::text[])
+      ON CONFLICT DO NOTHING`);
+  }
+  if (d.workspaces.length) {
+    const rows = d.workspaces.sort(byId);
+    await tx.execute(sql`INSERT INTO workspaces (id, name)
+      SELECT * FROM unnest(${col(rows, "id")}::uuid[], ${col(rows, "name")}::text[]) ON CONFLICT DO NOTHING`);
+    await tx.execute(sql`INSERT INTO workspaces (id, name)
+      SELECT id, id::text FROM unnest(${col(rows, "id")}::uuid[]) AS u(id) ON CONFLICT DO NOTHING`);
+  }
+  if (d.services.length) {
+    const rows = d.services.sort(byId);
+    await tx.execute(sql`INSERT INTO services (id, name, host, ws_id, discovered)
+      SELECT id, name, host, ws, true FROM unnest(${col(rows, "id")}::uuid[], ${col(rows, "name")}::text[],
+        ${col(rows, "host")}::text[], ${col(rows, "ws")}::uuid[]) AS u(id, name, host, ws)
+      ON CONFLICT DO NOTHING`);
+    await tx.execute(sql`INSERT INTO services (id, host, ws_id, discovered)
+      SELECT id, host, ws, true FROM unnest(${col(rows, "id")}::uuid[], ${col(rows, "host")}::text[],
+        ${col(rows, "ws")}::uuid[]) AS u(id, host, ws)
+      ON CONFLICT DO NOTHING`);
+  }
+  if (d.routes.length) {
+    const rows = d.routes.sort(byId);
+    await tx.execute(sql`INSERT INTO routes (id, name, service_id, ws_id, discovered)
+      SELECT id, name, service, ws, true FROM unnest(${col(rows, "id")}::uuid[], ${col(rows, "name")}::text[],
+        ${col(rows, "service")}::uuid[], ${col(rows, "ws")}::uuid[]) AS u(id, name, service, ws)
+      ON CONFLICT DO NOTHING`);
+    await tx.execute(sql`INSERT INTO routes (id, service_id, ws_id, discovered)
+      SELECT id, service, ws, true FROM unnest(${col(rows, "id")}::uuid[], ${col(rows, "service")}::uuid[],
+        ${col(rows, "ws")}::uuid[]) AS u(id, service, ws)
+      ON CONFLICT DO NOTHING`);
+  }
+  if (d.consumers.length) {
+    const rows = d.consumers.sort(byId);
+    await tx.execute(sql`INSERT INTO consumers (id, username, custom_id, ws_id, discovered)
+      SELECT id, username, custom, ws, true FROM unnest(${col(rows, "id")}::uuid[], ${col(rows, "username")}::text[],
+        ${col(rows, "custom")}::text[], ${col(rows, "ws")}::uuid[]) AS u(id, username, custom, ws)
+      ON CONFLICT DO NOTHING`);
+    await tx.execute(sql`INSERT INTO consumers (id, ws_id, discovered)
+      SELECT id, ws, true FROM unnest(${col(rows, "id")}::uuid[], ${col(rows, "ws")}::uuid[]) AS u(id, ws)
+      ON CONFLICT DO NOTHING`);
+  }
+  if (d.apis.length) {
+    const rows = d.apis.sort(byId);
+    // upstream_url is required by the Admin API entity; traffic does not carry it.
+    await tx.execute(sql`INSERT INTO apis (id, name, upstream_url, discovered)
+      SELECT id, name, '', true FROM unnest(${col(rows, "id")}::uuid[], ${col(rows, "name")}::text[]) AS u(id, name)
+      ON CONFLICT DO NOTHING`);
+    await tx.execute(sql`INSERT INTO apis (id, name, upstream_url, discovered)
+      SELECT id, id::text, '', true FROM unnest(${col(rows, "id")}::uuid[]) AS u(id) ON CONFLICT DO NOTHING`);
+  }
+}

@@ -1,0 +1,135 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDb, createPostgresDb, queryRows } from "@/db/client";
+import { createTestDb, type TestDb, testBackends } from "@/db/testing";
+import { ingestBatch } from "@/server/services/ingest/ingest-batch";
+import type { IngestBatch } from "@/server/services/ingest/types";
+import { listPartitions, ROLLUP_TABLES, retentionFromEnv, runMaintenance, startMaintenance } from "../maintenance";
+
+const NODE = { id: "3c4d5e6f-0000-4000-8000-000000000001", hostname: "gw-m", version: null };
+const SERVICE = "3c4d5e6f-0000-4000-8000-0000000000a1";
+
+function batch(id: string, atS: number, n: number): IngestBatch {
+  return {
+    batchId: id,
+    node: NODE,
+    stats: [],
+    events: Array.from({ length: n }, (_, i) => ({
+      startedAt: atS * 1000 + i,
+      serviceId: SERVICE,
+      serviceName: null,
+      serviceHost: null,
+      routeId: null,
+      routeName: null,
+      apiId: null,
+      apiName: null,
+      consumerId: null,
+      consumerUsername: null,
+      consumerCustomId: null,
+      workspaceId: null,
+      workspaceName: null,
+      status: 200,
+      requestSize: 1,
+      responseSize: 1,
+      latRequest: 3,
+      latKong: 1,
+      latProxy: 2,
+    })),
+  };
+}
+
+describe("retention settings", () => {
+  it("reads GATEWATCH_RETENTION_*_TABLE in seconds and rejects nonsense", () => {
+    expect(retentionFromEnv({})).toEqual({ seconds: 3600, minutes: 90_000, hours: 2_592_000 });
+    expect(
+      retentionFromEnv({
+        GATEWATCH_RETENTION_SECONDS_TABLE: "600",
+        GATEWATCH_RETENTION_MINUTES_TABLE: "86400",
+        GATEWATCH_RETENTION_HOURS_TABLE: "604800",
+      }),
+    ).toEqual({ seconds: 600, minutes: 86_400, hours: 604_800 });
+    expect(() => retentionFromEnv({ GATEWATCH_RETENTION_HOURS_TABLE: "soon" })).toThrow(
+      /GATEWATCH_RETENTION_HOURS_TABLE/,
+    );
+  });
+});
+
+describe.each(testBackends())("rollup maintenance on %s", (kind) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb(kind);
+  });
+  afterAll(() => t?.close());
+
+  it("creates partitions ahead, folds closed hours, then expires minutes only after folding them", async () => {
+    const nowS = Math.floor(Date.now() / 1000);
+    const retention = { seconds: 3600, minutes: 4 * 3600, hours: 86_400 * 2 };
+    const hour = nowS - (nowS % 3600) - 3 * 3600;
+    await ingestBatch(t.db, batch("m-1", hour + 10, 6), { retention });
+    const m = startMaintenance(t.db, { retention, intervalMs: 60_000 });
+    await m.stop(); // stop waits for the first pass
+    for (const table of [...ROLLUP_TABLES.seconds, ...ROLLUP_TABLES.minutes, ...ROLLUP_TABLES.hours]) {
+      const starts = (await listPartitions(t.db, table)).map((p) => p.start);
+      const span = table.endsWith("_hours") ? 86_400 : 3600;
+      const current = nowS - (nowS % span);
+      expect({ table, ahead: [current, current + span, current + 2 * span].every((s) => starts.includes(s)) }).toEqual({
+        table,
+        ahead: true,
+      });
+    }
+    const folds = await queryRows<{ h: string }>(
+      t.db,
+      sql`SELECT extract(epoch FROM hour)::int8 AS h FROM rollup_hour_folds ORDER BY 1`,
+    );
+    expect(folds.map((r) => Number(r.h))).toContain(hour);
+    const hourly = async () =>
+      Number(
+        (
+          await queryRows<{ n: string | null }>(
+            t.db,
+            sql`SELECT sum(count) AS n FROM codes_route_hours WHERE service_id = ${SERVICE}`,
+          )
+        )[0].n ?? 0,
+      );
+    expect(await hourly()).toBe(6);
+
+    // A late event for a folded hour goes to the hour table; a later pass must not count anything twice.
+    await ingestBatch(t.db, batch("m-2", hour + 20, 4), { retention });
+    await runMaintenance(t.db, nowS, retention);
+    expect(await hourly()).toBe(10);
+
+    // Five hours later the minute partition of that hour is past retention: dropped, hours kept.
+    const before = (await listPartitions(t.db, "codes_route_minutes")).map((p) => p.start);
+    expect(before).toContain(hour);
+    await runMaintenance(t.db, nowS + 5 * 3600, retention);
+    const after = (await listPartitions(t.db, "codes_route_minutes")).map((p) => p.start);
+    expect(after).not.toContain(hour);
+    expect(await hourly()).toBe(10);
+  });
+
+  it.runIf(kind === "postgres")("elects one leader per cluster and hands over when it stops", async () => {
+    const other = createPostgresDb(t.url as string, { max: 2 });
+    const held = async () =>
+      Number(
+        (
+          await queryRows<{ n: string }>(
+            t.db,
+            sql`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = ${0x6777_0003}`,
+          )
+        )[0].n,
+      );
+    const passes: string[] = [];
+    const a = startMaintenance(t.db, { intervalMs: 100, onError: (e) => passes.push(String(e)) });
+    await new Promise((r) => setTimeout(r, 300));
+    const b = startMaintenance(other, { intervalMs: 100, onError: (e) => passes.push(String(e)) });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await held()).toBe(1);
+    await a.stop();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await held()).toBe(1); // b took over
+    await b.stop();
+    expect(await held()).toBe(0);
+    expect(passes).toEqual([]);
+    await closeDb(other);
+  });
+});

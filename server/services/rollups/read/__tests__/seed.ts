@@ -1,0 +1,176 @@
+import { getTableName } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
+import type { Db } from "@/db/client";
+import {
+  codesConsumerRouteMinutes,
+  codesNodeMinutes,
+  codesRouteMinutes,
+  consumers,
+  entityTrafficMinutes,
+  healthHours,
+  healthMinutes,
+  healthSeconds,
+  nodes,
+  routes,
+  services,
+} from "@/db/schema";
+import { bucketOf, ENTITY_HISTOGRAM, emptyHistogram, HEALTH_HISTOGRAM } from "@/lib/histogram";
+import { ensurePartitions } from "../../maintenance";
+
+/** Rollup tables are range-partitioned with no default partition: create the one holding `ts` first. */
+async function partitionFor(db: Db, t: PgTable, ts: number) {
+  await ensurePartitions(db, getTableName(t), [ts]);
+}
+
+/** One request as the rollups see it; latencies in ms, null when absent (Kong answered itself). */
+export type Req = {
+  plat: number | null;
+  ulat: number | null;
+  status: number;
+  bytesIn?: number;
+  bytesOut?: number;
+};
+
+const HEALTH_TABLES = { seconds: healthSeconds, minutes: healthMinutes, hours: healthHours };
+
+/** A health rollup row computed from requests, like the ingest aggregator would (additive measures only). */
+export function healthRow(reqs: Req[], extra: { hits?: number; misses?: number; samples?: number } = {}) {
+  const plat = reqs.map((r) => r.plat).filter((v): v is number => v !== null);
+  const ulat = reqs.map((r) => r.ulat).filter((v): v is number => v !== null);
+  const hist = (vals: number[]) => {
+    if (!vals.length) return null;
+    const h = emptyHistogram(HEALTH_HISTOGRAM);
+    for (const v of vals) h[bucketOf(HEALTH_HISTOGRAM, v)]++;
+    return h;
+  };
+  const cls = (c: number) => reqs.filter((r) => Math.floor(r.status / 100) === c).length;
+  return {
+    requests: reqs.length,
+    cacheHits: extra.hits ?? 0,
+    cacheMisses: extra.misses ?? 0,
+    samples: extra.samples ?? 0,
+    platMin: plat.length ? Math.min(...plat) : null,
+    platMax: plat.length ? Math.max(...plat) : null,
+    platSum: plat.reduce((a, b) => a + b, 0),
+    platCount: plat.length,
+    platHist: hist(plat),
+    ulatMin: ulat.length ? Math.min(...ulat) : null,
+    ulatMax: ulat.length ? Math.max(...ulat) : null,
+    ulatSum: ulat.reduce((a, b) => a + b, 0),
+    ulatCount: ulat.length,
+    ulatHist: hist(ulat),
+    bytesIn: reqs.reduce((a, r) => a + (r.bytesIn ?? 0), 0),
+    bytesOut: reqs.reduce((a, r) => a + (r.bytesOut ?? 0), 0),
+    status1xx: cls(1),
+    status2xx: cls(2),
+    status3xx: cls(3),
+    status4xx: cls(4),
+    status5xx: cls(5),
+    statusOther: reqs.filter((r) => r.status < 100 || r.status >= 600).length,
+  };
+}
+
+export async function insertHealth(
+  db: Db,
+  level: keyof typeof HEALTH_TABLES,
+  ts: number,
+  nodeId: string,
+  reqs: Req[],
+  extra: { hits?: number; misses?: number; samples?: number } = {},
+) {
+  await partitionFor(db, HEALTH_TABLES[level], ts);
+  await db
+    .insert(HEALTH_TABLES[level])
+    .values({ bucketTs: new Date(ts * 1000), nodeId, ...healthRow(reqs, extra) });
+}
+
+export async function insertNode(db: Db, id: string, hostname: string, version = "3.9.3") {
+  await db.insert(nodes).values({ id, hostname, version });
+}
+
+export async function insertService(db: Db, id: string, name: string) {
+  await db.insert(services).values({ id, name, host: `${name}.internal` });
+}
+
+export async function insertRoute(db: Db, id: string, name: string, serviceId: string) {
+  await db.insert(routes).values({ id, name, serviceId });
+}
+
+export async function insertConsumer(db: Db, id: string, username: string) {
+  await db.insert(consumers).values({ id, username });
+}
+
+export async function insertRouteCodes(
+  db: Db,
+  ts: number,
+  routeId: string,
+  serviceId: string,
+  codes: Record<number, number>,
+) {
+  await partitionFor(db, codesRouteMinutes, ts);
+  await db.insert(codesRouteMinutes).values(
+    Object.entries(codes).map(([code, count]) => ({
+      bucketTs: new Date(ts * 1000),
+      routeId,
+      serviceId,
+      statusCode: Number(code),
+      count,
+    })),
+  );
+}
+
+export async function insertConsumerRouteCodes(
+  db: Db,
+  ts: number,
+  consumerId: string,
+  routeId: string,
+  serviceId: string,
+  codes: Record<number, number>,
+) {
+  await partitionFor(db, codesConsumerRouteMinutes, ts);
+  await db.insert(codesConsumerRouteMinutes).values(
+    Object.entries(codes).map(([code, count]) => ({
+      bucketTs: new Date(ts * 1000),
+      consumerId,
+      routeId,
+      serviceId,
+      statusCode: Number(code),
+      count,
+    })),
+  );
+}
+
+export async function insertNodeCodes(db: Db, ts: number, nodeId: string, codes: Record<number, number>) {
+  await partitionFor(db, codesNodeMinutes, ts);
+  await db.insert(codesNodeMinutes).values(
+    Object.entries(codes).map(([code, count]) => ({
+      bucketTs: new Date(ts * 1000),
+      nodeId,
+      statusCode: Number(code),
+      count,
+    })),
+  );
+}
+
+export async function insertEntityTraffic(
+  db: Db,
+  ts: number,
+  kind: string,
+  entityId: string,
+  reqs: { rlat: number; status: number }[],
+) {
+  const h = emptyHistogram(ENTITY_HISTOGRAM);
+  for (const r of reqs) h[bucketOf(ENTITY_HISTOGRAM, r.rlat)]++;
+  await partitionFor(db, entityTrafficMinutes, ts);
+  await db.insert(entityTrafficMinutes).values({
+    bucketTs: new Date(ts * 1000),
+    entityId,
+    kind,
+    requests: reqs.length,
+    status4xx: reqs.filter((r) => r.status >= 400 && r.status < 500).length,
+    status5xx: reqs.filter((r) => r.status >= 500 && r.status < 600).length,
+    rlatSum: reqs.reduce((a, r) => a + r.rlat, 0),
+    rlatCount: reqs.length,
+    rlatHist: h,
+  });
+}

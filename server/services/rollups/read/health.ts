@@ -1,0 +1,383 @@
+import { type SQL, sql } from "drizzle-orm";
+import { type Db, queryRows } from "@/db/client";
+import { HEALTH_HISTOGRAM, quantile } from "@/lib/histogram";
+import {
+  bucketStarts,
+  previousRange,
+  type RangeInput,
+  type ResolvedRange,
+  resolveRange,
+} from "@/lib/time-range";
+import { bucketOf, num, num0, type Segment, segments, table, tsBetween } from "./levels";
+import type {
+  BucketState,
+  HealthPoint,
+  HealthSeries,
+  LatencyStats,
+  NodeRow,
+  NodeTable,
+  Summary,
+  SummaryComparison,
+} from "./types";
+
+/** Additive health measures for one group (a bucket, a node, a whole range), summed over node rows. */
+export type HealthAgg = {
+  rows: number;
+  requests: number;
+  cacheHits: number;
+  cacheMisses: number;
+  samples: number;
+  platMin: number | null;
+  platMax: number | null;
+  platSum: number;
+  platCount: number;
+  ulatMin: number | null;
+  ulatMax: number | null;
+  ulatSum: number;
+  ulatCount: number;
+  bytesIn: number;
+  bytesOut: number;
+  s1: number;
+  s2: number;
+  s3: number;
+  s4: number;
+  s5: number;
+  sOther: number;
+  platHist: number[] | null;
+  ulatHist: number[] | null;
+};
+
+const HEALTH_COLUMNS = sql.raw(
+  "bucket_ts, node_id, requests, cache_hits, cache_misses, samples, plat_min, plat_max, plat_sum, plat_count, " +
+    "plat_hist, ulat_min, ulat_max, ulat_sum, ulat_count, ulat_hist, bytes_in, bytes_out, status_1xx, " +
+    "status_2xx, status_3xx, status_4xx, status_5xx, status_other",
+);
+
+/** Cluster = Σ counts, min of mins, max of maxes (DESIGN §3); the reader contract allows several rows per key. */
+const AGG_COLUMNS = sql.raw(
+  "count(*)::float8 AS n_rows, sum(requests)::float8 AS requests, sum(cache_hits)::float8 AS cache_hits, " +
+    "sum(cache_misses)::float8 AS cache_misses, sum(samples)::float8 AS samples, min(plat_min) AS plat_min, " +
+    "max(plat_max) AS plat_max, sum(plat_sum)::float8 AS plat_sum, sum(plat_count)::float8 AS plat_count, " +
+    "min(ulat_min) AS ulat_min, max(ulat_max) AS ulat_max, sum(ulat_sum)::float8 AS ulat_sum, " +
+    "sum(ulat_count)::float8 AS ulat_count, sum(bytes_in)::float8 AS bytes_in, sum(bytes_out)::float8 AS bytes_out, " +
+    "sum(status_1xx)::float8 AS s1, sum(status_2xx)::float8 AS s2, sum(status_3xx)::float8 AS s3, " +
+    "sum(status_4xx)::float8 AS s4, sum(status_5xx)::float8 AS s5, sum(status_other)::float8 AS s_other",
+);
+
+type AggRow = Record<string, unknown> & { ts?: unknown; node_id?: unknown };
+
+export type NodeFilter = { nodeId?: string; nodeIds?: string[] };
+
+function nodeCondition(filter: NodeFilter): SQL | undefined {
+  if (filter.nodeId !== undefined) return sql`node_id = ${filter.nodeId}::uuid`;
+  if (filter.nodeIds !== undefined) return sql`node_id = ANY(${sql.param(filter.nodeIds)}::text[]::uuid[])`;
+  return undefined;
+}
+
+/** One FROM source over the segments' tables (UNION ALL, each arm bounded by bucket_ts). */
+function healthSource(segs: Segment[], filter: NodeFilter): SQL {
+  const cond = nodeCondition(filter);
+  const arms = segs.map(
+    (s) =>
+      sql`SELECT ${HEALTH_COLUMNS} FROM ${table("health", s.level)} WHERE ${tsBetween(s.from, s.to)}${cond ? sql` AND ${cond}` : sql``}`,
+  );
+  return sql`(${sql.join(arms, sql` UNION ALL `)}) AS h`;
+}
+
+function keyOf(ts: unknown, nodeId: unknown): string {
+  return `${ts === undefined ? "" : num(ts)}|${nodeId === undefined ? "" : String(nodeId)}`;
+}
+
+/**
+ * Aggregates health rows grouped by bucket (when `step` is given) and/or node. Histograms are summed in SQL
+ * over their non-zero cells (unnest … WITH ORDINALITY), so only the sparse merged cells cross the wire.
+ */
+export async function aggregateHealth(
+  db: Db,
+  params: { segments: Segment[]; step?: number; byNode?: boolean; histograms?: boolean } & NodeFilter,
+): Promise<Map<string, HealthAgg & { ts: number | null; nodeId: string | null }>> {
+  const source = healthSource(params.segments, params);
+  const groups: SQL[] = [];
+  if (params.step !== undefined) groups.push(sql`${bucketOf(params.step)} AS ts`);
+  if (params.byNode) groups.push(sql`node_id::text AS node_id`);
+  const select = groups.length ? sql`${sql.join(groups, sql`, `)}, ` : sql``;
+  const groupBy = groups.length
+    ? sql` GROUP BY ${sql.join(
+        groups.map((_, i) => sql.raw(String(i + 1))),
+        sql`, `,
+      )}`
+    : sql``;
+  const histGroupBy = sql.join(
+    [...groups.map((_, i) => sql.raw(String(i + 1))), sql.raw(String(groups.length + 1))],
+    sql`, `,
+  );
+  const [scalars, cells] = await Promise.all([
+    queryRows<AggRow>(db, sql`SELECT ${select}${AGG_COLUMNS} FROM ${source}${groupBy}`),
+    params.histograms === false
+      ? []
+      : queryRows<AggRow & { i: unknown; p: unknown; q: unknown }>(
+          db,
+          sql`SELECT ${select}u.i::int AS i, sum(u.p)::float8 AS p, sum(u.q)::float8 AS q
+          FROM ${source}, unnest(h.plat_hist, h.ulat_hist) WITH ORDINALITY AS u(p, q, i)
+          WHERE u.p > 0 OR u.q > 0
+          GROUP BY ${histGroupBy}`,
+        ),
+  ]);
+  const out = new Map<string, HealthAgg & { ts: number | null; nodeId: string | null }>();
+  for (const r of scalars) {
+    const rows = num0(r.n_rows);
+    if (rows === 0) continue;
+    out.set(keyOf(r.ts, r.node_id), {
+      ts: r.ts === undefined ? null : num(r.ts),
+      nodeId: r.node_id === undefined ? null : String(r.node_id),
+      rows,
+      requests: num0(r.requests),
+      cacheHits: num0(r.cache_hits),
+      cacheMisses: num0(r.cache_misses),
+      samples: num0(r.samples),
+      platMin: num(r.plat_min),
+      platMax: num(r.plat_max),
+      platSum: num0(r.plat_sum),
+      platCount: num0(r.plat_count),
+      ulatMin: num(r.ulat_min),
+      ulatMax: num(r.ulat_max),
+      ulatSum: num0(r.ulat_sum),
+      ulatCount: num0(r.ulat_count),
+      bytesIn: num0(r.bytes_in),
+      bytesOut: num0(r.bytes_out),
+      s1: num0(r.s1),
+      s2: num0(r.s2),
+      s3: num0(r.s3),
+      s4: num0(r.s4),
+      s5: num0(r.s5),
+      sOther: num0(r.s_other),
+      platHist: null,
+      ulatHist: null,
+    });
+  }
+  for (const c of cells) {
+    const agg = out.get(keyOf(c.ts, c.node_id));
+    if (!agg) continue;
+    const i = num0(c.i) - 1; // ORDINALITY is 1-based
+    const p = num0(c.p);
+    const q = num0(c.q);
+    if (p > 0) {
+      agg.platHist ??= [];
+      agg.platHist[i] = p;
+    }
+    if (q > 0) {
+      agg.ulatHist ??= [];
+      agg.ulatHist[i] = q;
+    }
+  }
+  for (const agg of out.values()) {
+    if (agg.platHist) agg.platHist = Array.from(agg.platHist, (v) => v ?? 0);
+    if (agg.ulatHist) agg.ulatHist = Array.from(agg.ulatHist, (v) => v ?? 0);
+  }
+  return out;
+}
+
+const NULL_LATENCY: LatencyStats = { min: null, max: null, avg: null, p50: null, p95: null, p99: null };
+
+export function latencyStats(
+  min: number | null,
+  max: number | null,
+  sum: number,
+  count: number,
+  hist: number[] | null,
+): LatencyStats {
+  if (count === 0) return NULL_LATENCY;
+  return {
+    min,
+    max,
+    avg: Math.round(sum / count),
+    p50: quantile(HEALTH_HISTOGRAM, hist, 0.5, min, max),
+    p95: quantile(HEALTH_HISTOGRAM, hist, 0.95, min, max),
+    p99: quantile(HEALTH_HISTOGRAM, hist, 0.99, min, max),
+  };
+}
+
+export function stateOf(agg: HealthAgg | undefined): BucketState {
+  if (!agg) return "silent";
+  return agg.requests > 0 ? "live" : "idle";
+}
+
+function ratio(a: number, b: number): number | null {
+  return b > 0 ? a / b : null;
+}
+
+export function toHealthPoint(ts: number, step: number, agg: HealthAgg | undefined): HealthPoint {
+  if (!agg)
+    return {
+      ts,
+      state: "silent",
+      requests: null,
+      rps: null,
+      cacheHits: null,
+      cacheMisses: null,
+      cacheHitRatio: null,
+      proxy: NULL_LATENCY,
+      upstream: NULL_LATENCY,
+      status: null,
+      bytesIn: null,
+      bytesOut: null,
+    };
+  return {
+    ts,
+    state: stateOf(agg),
+    requests: agg.requests,
+    rps: agg.requests / step,
+    cacheHits: agg.cacheHits,
+    cacheMisses: agg.cacheMisses,
+    cacheHitRatio: ratio(agg.cacheHits, agg.cacheHits + agg.cacheMisses),
+    proxy: latencyStats(agg.platMin, agg.platMax, agg.platSum, agg.platCount, agg.platHist),
+    upstream: latencyStats(agg.ulatMin, agg.ulatMax, agg.ulatSum, agg.ulatCount, agg.ulatHist),
+    status: { "1xx": agg.s1, "2xx": agg.s2, "3xx": agg.s3, "4xx": agg.s4, "5xx": agg.s5, other: agg.sOther },
+    bytesIn: agg.bytesIn,
+    bytesOut: agg.bytesOut,
+  };
+}
+
+type RangeParams = { range: RangeInput; nowMs?: number };
+
+/** Health series for the cluster (no nodeId) or one node, gap-filled, plus per-node overlays. */
+export async function getHealthSeries(
+  db: Db,
+  params: RangeParams & { nodeId?: string; overlayNodeIds?: string[] },
+): Promise<HealthSeries> {
+  const range = resolveRange(params.range, params.nowMs);
+  const seg: Segment[] = [{ level: range.interval, from: range.from, to: range.to }];
+  const overlayIds = [...new Set(params.overlayNodeIds ?? [])];
+  const [main, overlays, hostnames] = await Promise.all([
+    aggregateHealth(db, { segments: seg, step: range.step, nodeId: params.nodeId }),
+    overlayIds.length
+      ? aggregateHealth(db, { segments: seg, step: range.step, byNode: true, nodeIds: overlayIds })
+      : Promise.resolve(new Map<string, HealthAgg>()),
+    overlayIds.length ? getHostnames(db, overlayIds) : Promise.resolve(new Map<string, string>()),
+  ]);
+  const starts = bucketStarts(range);
+  return {
+    range,
+    points: starts.map((ts) => toHealthPoint(ts, range.step, main.get(keyOf(ts, undefined)))),
+    overlays: overlayIds.map((nodeId) => ({
+      nodeId,
+      hostname: hostnames.get(nodeId) ?? nodeId,
+      points: starts.map((ts) => toHealthPoint(ts, range.step, overlays.get(keyOf(ts, nodeId)))),
+    })),
+  };
+}
+
+export async function getHostnames(db: Db, ids?: string[]): Promise<Map<string, string>> {
+  const rows = await queryRows<{ id: string; hostname: string }>(
+    db,
+    ids
+      ? sql`SELECT id::text AS id, hostname FROM nodes WHERE id = ANY(${sql.param(ids)}::text[]::uuid[])`
+      : sql`SELECT id::text AS id, hostname FROM nodes`,
+  );
+  return new Map(rows.map((r) => [r.id, r.hostname]));
+}
+
+export function summarize(agg: HealthAgg | undefined, range: ResolvedRange): Summary {
+  if (!agg)
+    return {
+      requests: null,
+      rps: null,
+      errorRate4xx: null,
+      errorRate5xx: null,
+      p95ProxyMs: null,
+      p95UpstreamMs: null,
+      cacheHitRatio: null,
+    };
+  return {
+    requests: agg.requests,
+    rps: agg.requests / (range.to - range.from),
+    errorRate4xx: ratio(agg.s4, agg.requests),
+    errorRate5xx: ratio(agg.s5, agg.requests),
+    p95ProxyMs:
+      agg.platCount > 0 ? quantile(HEALTH_HISTOGRAM, agg.platHist, 0.95, agg.platMin, agg.platMax) : null,
+    p95UpstreamMs:
+      agg.ulatCount > 0 ? quantile(HEALTH_HISTOGRAM, agg.ulatHist, 0.95, agg.ulatMin, agg.ulatMax) : null,
+    cacheHitRatio: ratio(agg.cacheHits, agg.cacheHits + agg.cacheMisses),
+  };
+}
+
+async function totalFor(db: Db, range: ResolvedRange, nodeId: string | undefined): Promise<Summary> {
+  const result = await aggregateHealth(db, { segments: segments("health", range, { tiered: true }), nodeId });
+  return summarize(result.get(keyOf(undefined, undefined)), range);
+}
+
+/** Summary cards for the range and the equally long range before it (period-over-period). */
+export async function getSummary(
+  db: Db,
+  params: RangeParams & { nodeId?: string },
+): Promise<SummaryComparison> {
+  const range = resolveRange(params.range, params.nowMs);
+  const [current, previous] = await Promise.all([
+    totalFor(db, range, params.nodeId),
+    totalFor(db, previousRange(range), params.nodeId),
+  ]);
+  return { range, current, previous };
+}
+
+/** How recent "live" is: a node that proxied a request in the last LIVE_WINDOW seconds. */
+export const LIVE_WINDOW_S = 10;
+
+/** Nodes table: every registered node, its traffic over the range and its state right now. */
+export async function getNodeTable(db: Db, params: RangeParams): Promise<NodeTable> {
+  const range = resolveRange(params.range, params.nowMs);
+  const nowSec = Math.floor((params.nowMs ?? Date.now()) / 1000);
+  const [nodes, totals, recent, lastSeen] = await Promise.all([
+    queryRows<{ id: string; hostname: string; version: string | null; first_seen: unknown }>(
+      db,
+      sql`SELECT id::text AS id, hostname, version, extract(epoch from first_seen_at)::float8 AS first_seen
+          FROM nodes ORDER BY hostname, id`,
+    ),
+    aggregateHealth(db, { segments: segments("health", range, { tiered: true }), byNode: true }),
+    queryRows<{ node_id: string; requests: unknown }>(
+      db,
+      sql`SELECT node_id::text AS node_id, sum(requests)::float8 AS requests FROM health_seconds
+          WHERE ${tsBetween(nowSec - LIVE_WINDOW_S, nowSec + 1)} GROUP BY node_id`,
+    ),
+    getLastSeen(db, nowSec),
+  ]);
+  const recentBy = new Map(recent.map((r) => [r.node_id, num0(r.requests)]));
+  return {
+    range,
+    rows: nodes.map((n): NodeRow => {
+      const agg = totals.get(keyOf(undefined, n.id));
+      const recentRequests = recentBy.get(n.id);
+      return {
+        id: n.id,
+        hostname: n.hostname,
+        version: n.version,
+        firstSeen: Math.floor(num0(n.first_seen)),
+        lastSeen: lastSeen.get(n.id) ?? null,
+        state: recentRequests === undefined ? "silent" : recentRequests > 0 ? "live" : "idle",
+        requests: agg?.requests ?? 0,
+        p95Ms:
+          agg && agg.platCount > 0
+            ? quantile(HEALTH_HISTOGRAM, agg.platHist, 0.95, agg.platMin, agg.platMax)
+            : null,
+        errorRate: agg ? ratio(agg.s4 + agg.s5, agg.requests) : null,
+      };
+    }),
+  };
+}
+
+/** Newest bucket start per node, finest level first, each read bounded by its retention window. */
+async function getLastSeen(db: Db, nowSec: number): Promise<Map<string, number>> {
+  const rows = await queryRows<{ node_id: string; ts: unknown }>(
+    db,
+    sql`SELECT node_id::text AS node_id, max(ts)::float8 AS ts FROM (
+          SELECT node_id, extract(epoch from max(bucket_ts)) AS ts FROM health_seconds
+            WHERE ${tsBetween(nowSec - 3600, nowSec + 60)} GROUP BY node_id
+          UNION ALL
+          SELECT node_id, extract(epoch from max(bucket_ts)) FROM health_minutes
+            WHERE ${tsBetween(nowSec - 25 * 3600, nowSec + 3600)} GROUP BY node_id
+          UNION ALL
+          SELECT node_id, extract(epoch from max(bucket_ts)) FROM health_hours
+            WHERE ${tsBetween(nowSec - 30 * 86400, nowSec + 86400)} GROUP BY node_id
+        ) s GROUP BY node_id`,
+  );
+  return new Map(rows.map((r) => [r.node_id, num0(r.ts)]));
+}

@@ -1,0 +1,317 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import type { CodeRow, CodeTables, EntityRow, HealthRow } from "@/server/services/ingest/aggregate";
+
+/**
+ * Rollup writes: one `INSERT … SELECT FROM unnest($n::type[])` per table (unnest is 1.77× faster than
+ * multi-row VALUES and has no 65,534-parameter cap, ingest-limits rec. 1), every measure additive, so rows
+ * from any node, instance or retry merge commutatively.
+ *
+ * Deadlock freedom (scale-notes §3.1, R6): rows of each upsert are sorted by the conflict key, and
+ * `writeRollupTables` writes tables in one fixed order (TABLE_ORDER). Measured there: 4 writers unsorted
+ * 249 deadlock retries, sorted 0.
+ *
+ * codes_consumer_route_* are append-only (no unique index, no ON CONFLICT), see db/schema/rollups.ts.
+ * Measured with `npm run bench:ingest` (20k-event batches, see the numbers in bench/ingest.ts output):
+ * the consumer×route upsert took ~94 % of write time in the reference design; appending the same partial
+ * aggregates removes the index probe and the conflict path, and folding hours in the background
+ * (maintenance.ts) halves the rows written per batch.
+ */
+
+export type WriteOptions = {
+  /** Rows per statement; PGlite runs on the main thread, so smaller statements let HTTP breathe. */
+  maxRowsPerStatement?: number;
+};
+
+type Column = { name: string; type: string; values: unknown[] };
+
+/** Postgres array literal of a histogram without its trailing zero buckets; null when empty. */
+function histLiteral(h: readonly number[] | null): string | null {
+  if (!h) return null;
+  let end = h.length;
+  while (end > 0 && h[end - 1] === 0) end--;
+  if (end === 0) return null;
+  return `{${h.slice(0, end).join(",")}}`;
+}
+
+function finite(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
+type Constant = { name: string; type: string; value: unknown };
+
+function unnestInsert(
+  table: string,
+  columns: Column[],
+  selectList: string[],
+  conflict: string | null,
+  updates: string[],
+  constants: Constant[] = [],
+): SQL {
+  const names = columns.map((_, i) => `c${i}`);
+  const columnList = [...columns, ...constants].map((c) => c.name).join(", ");
+  const parts: SQL[] = [sql.raw(`INSERT INTO ${table} AS t (${columnList}) SELECT ${selectList.join(", ")}`)];
+  // Batch-wide values (the node id) go as one scalar parameter instead of an array.
+  for (const c of constants) parts.push(sql.raw(", "), sql`${c.value}`, sql.raw(`::${c.type}`));
+  parts.push(sql.raw(" FROM unnest("));
+  columns.forEach((c, i) => {
+    if (i > 0) parts.push(sql.raw(", "));
+    parts.push(sql`${sql.param(c.values)}`, sql.raw(`::${c.type}[]`));
+  });
+  parts.push(sql.raw(`) AS u(${names.join(", ")})`));
+  if (conflict) parts.push(sql.raw(` ON CONFLICT (${conflict}) DO UPDATE SET ${updates.join(", ")}`));
+  return sql.join(parts, sql.raw(""));
+}
+
+async function runChunked<T>(
+  tx: Db,
+  rows: T[],
+  options: WriteOptions,
+  build: (chunk: T[]) => SQL,
+): Promise<void> {
+  const max = options.maxRowsPerStatement ?? Number.POSITIVE_INFINITY;
+  for (let i = 0; i < rows.length; i += max) {
+    const chunk = rows.length <= max ? rows : rows.slice(i, i + max);
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    await tx.execute(build(chunk));
+  }
+}
+
+const GAUGES = [
+  "conn_active",
+  "conn_reading",
+  "conn_writing",
+  "conn_waiting",
+  "conn_accepted",
+  "conn_handled",
+  "conn_total",
+  "datastore_reachable",
+];
+
+/** Last writer by gauges_at wins; a tie takes the greater value, which commutes (aggregate.ts pickGauge). */
+const gaugeUpdate = (c: string) =>
+  `${c} = CASE WHEN EXCLUDED.gauges_at IS NULL THEN t.${c} ` +
+  `WHEN t.gauges_at IS NULL OR EXCLUDED.gauges_at > t.gauges_at THEN EXCLUDED.${c} ` +
+  `WHEN EXCLUDED.gauges_at < t.gauges_at THEN t.${c} ELSE GREATEST(t.${c}, EXCLUDED.${c}) END`;
+
+const HEALTH_SUMS = [
+  "requests",
+  "cache_hits",
+  "cache_misses",
+  "samples",
+  "plat_sum",
+  "plat_count",
+  "ulat_sum",
+  "ulat_count",
+  "rlat_sum",
+  "rlat_count",
+  "bytes_in",
+  "bytes_out",
+  "status_1xx",
+  "status_2xx",
+  "status_3xx",
+  "status_4xx",
+  "status_5xx",
+  "status_other",
+];
+
+const HEALTH_UPDATES = [
+  ...HEALTH_SUMS.map((c) => `${c} = t.${c} + EXCLUDED.${c}`),
+  "plat_min = LEAST(t.plat_min, EXCLUDED.plat_min)",
+  "plat_max = GREATEST(t.plat_max, EXCLUDED.plat_max)",
+  "ulat_min = LEAST(t.ulat_min, EXCLUDED.ulat_min)",
+  "ulat_max = GREATEST(t.ulat_max, EXCLUDED.ulat_max)",
+  "plat_hist = gw_hist_add(t.plat_hist, EXCLUDED.plat_hist)",
+  "ulat_hist = gw_hist_add(t.ulat_hist, EXCLUDED.ulat_hist)",
+  // gauges first read t.gauges_at before it is replaced: SET expressions all see the old row.
+  ...GAUGES.map(gaugeUpdate),
+  "gauges_at = GREATEST(t.gauges_at, EXCLUDED.gauges_at)",
+];
+
+export type HealthTable = "health_seconds" | "health_minutes" | "health_hours";
+
+export async function writeHealth(
+  tx: Db,
+  table: HealthTable,
+  nodeId: string,
+  rows: HealthRow[],
+  options: WriteOptions = {},
+): Promise<void> {
+  if (rows.length === 0) return;
+  rows.sort((a, b) => a.bucket - b.bucket);
+  await runChunked(tx, rows, options, (chunk) => {
+    const col = (name: string, type: string, pick: (r: HealthRow) => unknown): Column => ({
+      name,
+      type,
+      values: chunk.map(pick),
+    });
+    const columns: Column[] = [
+      col("bucket_ts", "int8", (r) => r.bucket),
+      col("requests", "int8", (r) => r.requests),
+      col("cache_hits", "int8", (r) => r.cacheHits),
+      col("cache_misses", "int8", (r) => r.cacheMisses),
+      col("samples", "int8", (r) => r.samples),
+      col("plat_min", "int4", (r) => finite(r.platMin)),
+      col("plat_max", "int4", (r) => finite(r.platMax)),
+      col("plat_sum", "int8", (r) => r.platSum),
+      col("plat_count", "int8", (r) => r.platCount),
+      col("plat_hist", "text", (r) => histLiteral(r.platHist)),
+      col("ulat_min", "int4", (r) => finite(r.ulatMin)),
+      col("ulat_max", "int4", (r) => finite(r.ulatMax)),
+      col("ulat_sum", "int8", (r) => r.ulatSum),
+      col("ulat_count", "int8", (r) => r.ulatCount),
+      col("ulat_hist", "text", (r) => histLiteral(r.ulatHist)),
+      col("rlat_sum", "int8", (r) => r.rlatSum),
+      col("rlat_count", "int8", (r) => r.rlatCount),
+      col("bytes_in", "int8", (r) => r.bytesIn),
+      col("bytes_out", "int8", (r) => r.bytesOut),
+      col("status_1xx", "int8", (r) => r.classes[0]),
+      col("status_2xx", "int8", (r) => r.classes[1]),
+      col("status_3xx", "int8", (r) => r.classes[2]),
+      col("status_4xx", "int8", (r) => r.classes[3]),
+      col("status_5xx", "int8", (r) => r.classes[4]),
+      col("status_other", "int8", (r) => r.classes[5]),
+      col("gauges_at", "int8", (r) => r.gaugesAt),
+      ...GAUGES.slice(0, 7).map((g, i) => col(g, "int8", (r) => r.conn?.[i] ?? null)),
+      col("datastore_reachable", "int2", (r) => r.reachable),
+    ];
+    const select = columns.map((c, i) => {
+      if (c.name === "bucket_ts" || c.name === "gauges_at") return `to_timestamp(u.c${i})`;
+      if (c.type === "text") return `u.c${i}::bigint[]`;
+      return `u.c${i}`;
+    });
+    return unnestInsert(table, columns, select, "bucket_ts, node_id", HEALTH_UPDATES, [
+      { name: "node_id", type: "uuid", value: nodeId },
+    ]);
+  });
+}
+
+/** Keys of each code table, in conflict-key order after bucket_ts; k1..k3 of CodeRow map onto them. */
+export const CODE_TABLE_KEYS = {
+  codes_node: ["node_id"],
+  codes_unmatched: ["node_id"],
+  codes_route: ["route_id", "service_id"],
+  codes_api: ["api_id"],
+  codes_consumer_route: ["consumer_id", "route_id", "service_id"],
+} as const;
+export type CodeFamily = keyof typeof CODE_TABLE_KEYS;
+export type Grain = "minutes" | "hours";
+
+function compareCodes(a: CodeRow, b: CodeRow): number {
+  return (
+    a.bucket - b.bucket ||
+    (a.k1 < b.k1 ? -1 : a.k1 > b.k1 ? 1 : 0) ||
+    (a.k2 < b.k2 ? -1 : a.k2 > b.k2 ? 1 : 0) ||
+    (a.k3 < b.k3 ? -1 : a.k3 > b.k3 ? 1 : 0) ||
+    a.status - b.status
+  );
+}
+
+export async function writeCodes(
+  tx: Db,
+  family: CodeFamily,
+  grain: Grain,
+  rows: CodeRow[],
+  options: WriteOptions = {},
+): Promise<void> {
+  if (rows.length === 0) return;
+  const keys = CODE_TABLE_KEYS[family];
+  const append = family === "codes_consumer_route";
+  // Append-only rows take no row locks, so their order does not matter; upserts must be sorted (R6).
+  if (!append) rows.sort(compareCodes);
+  await runChunked(tx, rows, options, (chunk) => {
+    const picks: ((r: CodeRow) => string)[] = [(r) => r.k1, (r) => r.k2, (r) => r.k3];
+    const columns: Column[] = [
+      { name: "bucket_ts", type: "int8", values: chunk.map((r) => r.bucket) },
+      ...keys.map((k, i) => ({ name: k, type: "uuid", values: chunk.map(picks[i]) })),
+      { name: "status_code", type: "int2", values: chunk.map((r) => r.status) },
+      { name: "count", type: "int8", values: chunk.map((r) => r.count) },
+    ];
+    const select = columns.map((c, i) => (i === 0 ? `to_timestamp(u.c0)` : `u.c${i}`));
+    return unnestInsert(
+      `${family}_${grain}`,
+      columns,
+      select,
+      append ? null : ["bucket_ts", ...keys, "status_code"].join(", "),
+      ["count = t.count + EXCLUDED.count"],
+    );
+  });
+}
+
+const ENTITY_SUMS = [
+  "requests",
+  "status_4xx",
+  "status_5xx",
+  "plat_sum",
+  "plat_count",
+  "ulat_sum",
+  "ulat_count",
+  "rlat_sum",
+  "rlat_count",
+  "bytes_in",
+  "bytes_out",
+];
+
+export async function writeEntityTraffic(
+  tx: Db,
+  grain: Grain,
+  rows: EntityRow[],
+  options: WriteOptions = {},
+): Promise<void> {
+  if (rows.length === 0) return;
+  rows.sort(
+    (a, b) =>
+      a.bucket - b.bucket ||
+      (a.entityId < b.entityId ? -1 : a.entityId > b.entityId ? 1 : 0) ||
+      (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0),
+  );
+  await runChunked(tx, rows, options, (chunk) => {
+    const col = (name: string, type: string, pick: (r: EntityRow) => unknown): Column => ({
+      name,
+      type,
+      values: chunk.map(pick),
+    });
+    const columns: Column[] = [
+      col("bucket_ts", "int8", (r) => r.bucket),
+      col("entity_id", "uuid", (r) => r.entityId),
+      col("kind", "text", (r) => r.kind),
+      col("requests", "int8", (r) => r.requests),
+      col("status_4xx", "int8", (r) => r.status4xx),
+      col("status_5xx", "int8", (r) => r.status5xx),
+      col("plat_sum", "int8", (r) => r.platSum),
+      col("plat_count", "int8", (r) => r.platCount),
+      col("ulat_sum", "int8", (r) => r.ulatSum),
+      col("ulat_count", "int8", (r) => r.ulatCount),
+      col("rlat_sum", "int8", (r) => r.rlatSum),
+      col("rlat_count", "int8", (r) => r.rlatCount),
+      col("rlat_hist", "text", (r) => histLiteral(r.rlatHist)),
+      col("bytes_in", "int8", (r) => r.bytesIn),
+      col("bytes_out", "int8", (r) => r.bytesOut),
+    ];
+    const select = columns.map((c, i) =>
+      i === 0 ? "to_timestamp(u.c0)" : c.name === "rlat_hist" ? `u.c${i}::bigint[]` : `u.c${i}`,
+    );
+    return unnestInsert(`entity_traffic_${grain}`, columns, select, "bucket_ts, entity_id, kind", [
+      ...ENTITY_SUMS.map((c) => `${c} = t.${c} + EXCLUDED.${c}`),
+      "rlat_hist = gw_hist_add(t.rlat_hist, EXCLUDED.rlat_hist)",
+    ]);
+  });
+}
+
+/**
+ * The fixed table order of every ingest transaction (R6): health (seconds, minutes, hours), then the minute
+ * code and entity tables, then the same families at hour grain (late events of folded hours).
+ */
+export async function writeCodeTables(
+  tx: Db,
+  grain: Grain,
+  t: CodeTables,
+  options: WriteOptions = {},
+): Promise<void> {
+  await writeCodes(tx, "codes_node", grain, t.codesNode, options);
+  await writeCodes(tx, "codes_unmatched", grain, t.codesUnmatched, options);
+  await writeCodes(tx, "codes_route", grain, t.codesRoute, options);
+  await writeCodes(tx, "codes_api", grain, t.codesApi, options);
+  await writeCodes(tx, "codes_consumer_route", grain, t.codesConsumerRoute, options);
+  await writeEntityTraffic(tx, grain, t.entityTraffic, options);
+}
