@@ -11,15 +11,21 @@
  * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; a fresh database is
  * created and dropped), BENCH_BATCHES (default 24), BENCH_BATCH_SIZE (20000), BENCH_CONCURRENCY (4).
  */
-import { request as httpRequest, Agent } from "node:http";
+import { Agent, request as httpRequest } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { Writable } from "node:stream";
+import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import postgres from "postgres";
 import * as ingestRoute from "@/app/api/ingest/route";
 import type { Db } from "@/db/client";
 import { createTestDb } from "@/db/testing";
-import { createCluster, generateRequest, generateStats, type NativeBatch, type NativeRequest } from "@/lib/simulator/cluster";
+import {
+  createCluster,
+  generateRequest,
+  generateStats,
+  type NativeBatch,
+  type NativeRequest,
+} from "@/lib/simulator/cluster";
 import { createRng } from "@/lib/simulator/random";
 import { serveRoutes, useTestDb } from "@/server/testing/http";
 
@@ -33,7 +39,11 @@ const DENSITY = 10_000; // cluster events per second of event time
 
 process.env.TEST_DATABASE_URL ??= BASE_URL;
 
-function makeBatches(count: number, startS: number, tag: string): { bodies: Buffer[]; events: NativeRequest[] } {
+function makeBatches(
+  count: number,
+  startS: number,
+  tag: string,
+): { bodies: Buffer[]; events: NativeRequest[] } {
   const cluster = createCluster({ nodes: 20, services: 200, routesPerService: 5, consumers: 5000, seed: 11 });
   const rng = createRng(12345);
   const bodies: Buffer[] = [];
@@ -70,7 +80,11 @@ async function postAll(url: string, bodies: Buffer[], concurrency: number): Prom
       const status = await new Promise<number>((resolve, reject) => {
         const req = httpRequest(
           `${url}/api/ingest`,
-          { method: "POST", agent, headers: { "content-type": "application/json", "content-length": body.length } },
+          {
+            method: "POST",
+            agent,
+            headers: { "content-type": "application/json", "content-length": body.length },
+          },
           (res) => {
             res.resume();
             res.on("end", () => resolve(res.statusCode ?? 0));
@@ -87,7 +101,8 @@ async function postAll(url: string, bodies: Buffer[], concurrency: number): Prom
   return performance.now() - started;
 }
 
-async function httpRun(db: Db, bodies: Buffer[], warmup: Buffer, concurrency: number) {
+async function measureHttp(db: Db, bodies: Buffer[], warmup: Buffer, concurrency: number) {
+  // biome-ignore lint/correctness/useHookAtTopLevel: useTestDb points getDb() at a database; not a React hook
   useTestDb(db);
   const server = await serveRoutes([{ prefix: "/api/ingest", module: ingestRoute }]);
   try {
@@ -168,11 +183,11 @@ async function main() {
   const node = "00000000-0000-4000-8000-000000000001";
 
   const pg = await createTestDb("postgres", { max: 10 });
-  let httpPg: Awaited<ReturnType<typeof httpRun>>;
+  let httpPg: Awaited<ReturnType<typeof measureHttp>>;
   let copyMs: number;
   let insertMs: number;
   try {
-    httpPg = await httpRun(pg.db, bodies, warm, CONCURRENCY);
+    httpPg = await measureHttp(pg.db, bodies, warm, CONCURRENCY);
     copyMs = await copyRun(pg.url as string, events, node);
     insertMs = await insertRun(pg.url as string, events.slice(0, INSERT_SAMPLE), node);
   } finally {
@@ -180,9 +195,9 @@ async function main() {
   }
 
   const lite = await createTestDb("pglite");
-  let httpLite: Awaited<ReturnType<typeof httpRun>>;
+  let httpLite: Awaited<ReturnType<typeof measureHttp>>;
   try {
-    httpLite = await httpRun(lite.db, bodies.slice(0, PGLITE_BATCHES), warm, 2);
+    httpLite = await measureHttp(lite.db, bodies.slice(0, PGLITE_BATCHES), warm, 2);
   } finally {
     await lite.close();
   }
@@ -195,10 +210,18 @@ async function main() {
   console.log("");
   console.log("| path | events | ms | events/s |");
   console.log("|---|---:|---:|---:|");
-  console.log(`| (a) HTTP → all rollups, Postgres, K=${CONCURRENCY} | ${fmt(totalEvents)} | ${fmt(httpPg.ms)} | ${fmt(httpRate)} |`);
-  console.log(`| (b) HTTP → all rollups, PGlite, K=2 | ${fmt(PGLITE_BATCHES * BATCH_SIZE)} | ${fmt(httpLite.ms)} | ${fmt(liteRate)} |`);
-  console.log(`| (c) raw COPY FROM STDIN, plain table | ${fmt(totalEvents)} | ${fmt(copyMs)} | ${fmt(copyRate)} |`);
-  console.log(`| (d) one INSERT per event, autocommit | ${fmt(INSERT_SAMPLE)} | ${fmt(insertMs)} | ${fmt(insertRate)} |`);
+  console.log(
+    `| (a) HTTP → all rollups, Postgres, K=${CONCURRENCY} | ${fmt(totalEvents)} | ${fmt(httpPg.ms)} | ${fmt(httpRate)} |`,
+  );
+  console.log(
+    `| (b) HTTP → all rollups, PGlite, K=2 | ${fmt(PGLITE_BATCHES * BATCH_SIZE)} | ${fmt(httpLite.ms)} | ${fmt(liteRate)} |`,
+  );
+  console.log(
+    `| (c) raw COPY FROM STDIN, plain table | ${fmt(totalEvents)} | ${fmt(copyMs)} | ${fmt(copyRate)} |`,
+  );
+  console.log(
+    `| (d) one INSERT per event, autocommit | ${fmt(INSERT_SAMPLE)} | ${fmt(insertMs)} | ${fmt(insertRate)} |`,
+  );
   console.log("");
   console.log(`HTTP/COPY   = ${(httpRate / copyRate).toFixed(2)}  (target ≥ 0.5)`);
   console.log(`HTTP/INSERT = ${(httpRate / insertRate).toFixed(1)}  (target ≥ 80)`);

@@ -1,7 +1,9 @@
 /**
  * npm run bench:metrics — time to render a 50k-series Prometheus scrape, against prom-client building the
  * same series in the same run (ingest-limits §F: 14k counters + 2k histograms × 15 buckets).
- *   (a) renderExposition: columnar input (pre-escaped label strings + numeric arrays) → text;
+ *   (a) renderExposition: columnar input (pre-escaped label strings + numeric arrays) → text, steady state
+ *       (the series set of the previous scrape: the byte-wise sort order is reused);
+ *   (a') the same with a series set the renderer has not seen (full byte-wise sort), e.g. the first scrape;
  *   (b) prom-client 15 `registry.metrics()` on a registry holding the same series and values;
  *   (c) build + render: the legacy families built from per-instance totals (what /metrics does after its two
  *       SELECTs), for a label set of the same size;
@@ -253,6 +255,26 @@ async function main() {
   console.log(`(b) prom-client metrics()  median ${fmt(median(tb))} ms  p95 ${fmt(p95(tb))} ms`);
   console.log(
     `    ratio prom-client/ours per pair: median ${median(ratios).toFixed(2)}×  [p5..p95 ${[...ratios].sort((x, y) => x - y)[Math.floor(ratios.length * 0.05)].toFixed(2)}..${p95(ratios).toFixed(2)}]`,
+  );
+  const cold: number[] = [];
+  for (let i = 0; i < WARMUP + PAIRS; i++) {
+    // A rotated copy is a series set the order cache has not seen: the full byte-wise sort runs.
+    const rotated = families.map((f) => {
+      const k = (i * 7919) % f.labels.length;
+      if (f.type !== "counter") return { ...f, labels: [...f.labels.slice(k), ...f.labels.slice(0, k)] };
+      const values = Array.from(f.values);
+      return {
+        ...f,
+        labels: [...f.labels.slice(k), ...f.labels.slice(0, k)],
+        values: [...values.slice(k), ...values.slice(0, k)],
+      };
+    });
+    const s = performance.now();
+    renderExposition(rotated);
+    if (i >= WARMUP) cold.push(performance.now() - s);
+  }
+  console.log(
+    `(a') renderExposition, unseen series set (full sort): median ${fmt(median(cold))} ms  p95 ${fmt(p95(cold))} ms`,
   );
   const totals = buildTotals();
   const legacySeries = renderExposition(buildLegacyFamilies(totals))

@@ -12,10 +12,11 @@
  * `SELECT 1` round trip, and for three queries the naive plan (minute rows only / the consumer×route table).
  *
  * Env: TEST_DATABASE_URL or BENCH_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres);
- * the database is created and dropped. BENCH_RUNS (25).
+ * the database is created and dropped. BENCH_RUNS (25). BENCH_KEEP=1 keeps the loaded database (its URL is
+ * printed) and BENCH_REUSE=<url> times the queries against such a database without loading.
  */
 import { sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { closeDb, createPostgresDb, type Db } from "@/db/client";
 import { createTestDb } from "@/db/testing";
 import { bucketOf, ENTITY_HISTOGRAM, emptyHistogram, HEALTH_HISTOGRAM } from "@/lib/histogram";
 import type { RangeInput } from "@/lib/time-range";
@@ -288,7 +289,9 @@ async function time(name: string, fn: () => Promise<unknown>): Promise<Result> {
   }
   samples.sort((a, b) => a - b);
   const at = (q: number) => samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)];
-  return { name, median: at(0.5), p95: at(0.95), min: samples[0] };
+  const r = { name, median: at(0.5), p95: at(0.95), min: samples[0] };
+  process.stderr.write(`  … ${name}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms\n`);
+  return r;
 }
 
 function print(title: string, results: Result[]): void {
@@ -303,12 +306,19 @@ function print(title: string, results: Result[]): void {
 }
 
 async function main(): Promise<void> {
-  const t = await createTestDb("postgres", { max: 4 });
-  const db = t.db;
+  const reuse = process.env.BENCH_REUSE;
+  const t = reuse ? null : await createTestDb("postgres", { max: 4 });
+  const db = t ? t.db : createPostgresDb(reuse as string, { max: 4 });
   try {
-    const nowMs = Date.now();
+    let nowMs = Date.now();
+    if (t) await load(db, Math.floor(nowMs / 1000));
+    else {
+      const [row] = (await db.execute(
+        sql`SELECT extract(epoch from max(bucket_ts))::float8 AS ts FROM health_seconds`,
+      )) as unknown as { ts: number }[];
+      nowMs = (Number(row.ts) + 1) * 1000;
+    }
     const nowS = Math.floor(nowMs / 1000);
-    await load(db, nowS);
     const ids = await lookupIds(db);
     const p = (preset: "1h" | "24h" | "7d" | "5m" | "6h"): RangeInput => ({ preset });
     const url = (q: string) => new URL(`http://x/?${q}`);
@@ -520,7 +530,13 @@ async function main(): Promise<void> {
       `\n${all.length - over.length}/${all.length} queries within ${TARGET_MS} ms p95${over.length ? `; over: ${over.map((r) => r.name).join(", ")}` : ""}`,
     );
   } finally {
-    await t.close();
+    if (t && process.env.BENCH_KEEP === "1") {
+      console.log(`kept ${t.url}`);
+      await closeDb(db);
+      process.exit(0); // the admin connection of createTestDb stays open for the kept database
+    }
+    else if (t) await t.close();
+    else await closeDb(db);
   }
 }
 

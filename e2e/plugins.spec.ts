@@ -5,7 +5,8 @@ import { type APIRequestContext, expect, type Page, test } from "@playwright/tes
  * server-side error inline, fixes it, toggles the plugin, and checks that the form's curl command is the real
  * Admin API call. Screenshots of every form land in test-results/screenshots/.
  */
-const SHOTS = "test-results/screenshots";
+/** Where screenshots go; set E2E_SHOTS_DIR to keep them out of a test-results/ that parallel runs clean. */
+const SHOTS = process.env.E2E_SHOTS_DIR ?? "test-results/screenshots";
 const suffix = Date.now().toString(36);
 const serviceName = `orders-e2e-${suffix}`;
 
@@ -30,9 +31,9 @@ test("statsd on a service: locked scope, inline server error, toggle, curl twin"
 }) => {
   // 1. A service, created through the UI form.
   await page.goto("/services/new");
-  await page.getByLabel("Name", { exact: true }).fill(serviceName);
-  await page.getByLabel("Host", { exact: true }).fill("orders.internal");
-  await page.getByLabel("Port", { exact: true }).fill("8080");
+  await page.getByRole("textbox", { name: "Name", exact: true }).fill(serviceName);
+  await page.getByRole("textbox", { name: "Host", exact: true }).fill("orders.internal");
+  await page.getByRole("spinbutton", { name: "Port", exact: true }).fill("8080");
   await shot(page, "entity-form-service");
   await page.getByRole("button", { name: "Create service" }).click();
   await expect(
@@ -54,15 +55,15 @@ test("statsd on a service: locked scope, inline server error, toggle, curl twin"
   await expect(page.getByRole("radio", { name: /Scoped/ })).toBeChecked();
   await expect(page.getByRole("radio", { name: /Scoped/ })).toBeDisabled();
   await expect(page.getByRole("radio", { name: /Global/ })).toBeDisabled();
-  const servicePicker = page.getByRole("combobox", { name: "Service" });
+  const servicePicker = page.getByRole("combobox", { name: "Service", exact: true });
   await expect(servicePicker).toBeDisabled();
   await expect(servicePicker).toHaveValue(serviceName);
 
   // 3. A new counter metric without a sample rate: only the server's entity check can object.
   await page.getByRole("button", { name: "Add metric" }).click();
   const metric = page.getByTestId("metric-13");
-  await expect(metric.getByLabel("Stat type")).toHaveValue("counter");
-  await metric.getByLabel("Sample rate").fill("");
+  await expect(metric.getByRole("combobox", { name: "Stat type" })).toHaveValue("counter");
+  await metric.getByRole("spinbutton", { name: "Sample rate" }).fill("");
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.url().includes("/api/trpc/plugins.create")),
     page.getByRole("button", { name: "Save" }).click(),
@@ -72,7 +73,7 @@ test("statsd on a service: locked scope, inline server error, toggle, curl twin"
   expect(payload).toContain("required field missing");
   expect(payload).toContain("failed conditional validation given value of field 'stat_type'");
 
-  const sampleRate = metric.getByLabel("Sample rate");
+  const sampleRate = metric.getByRole("spinbutton", { name: "Sample rate" });
   await expect(sampleRate).toHaveAttribute("aria-invalid", "true");
   const describedBy = (await sampleRate.getAttribute("aria-describedby"))!.split(" ");
   await expect(page.locator(`[id="${describedBy[0]}"]`)).toHaveText("required field missing");
@@ -80,8 +81,10 @@ test("statsd on a service: locked scope, inline server error, toggle, curl twin"
     metric.getByText("failed conditional validation given value of field 'stat_type'"),
   ).toBeVisible();
   await expect(page.getByTestId("form-error-banner")).toContainText("config.metrics[13].sample_rate");
-  await metric.scrollIntoViewIfNeeded();
-  await shot(page, "statsd-form-inline-error");
+  await shot(page, "statsd-form-full");
+  await metric.evaluate((el) => el.scrollIntoView({ block: "center" }));
+  await page.screenshot({ path: `${SHOTS}/statsd-form-inline-error.png` });
+  await page.getByTestId("form-error-banner").screenshot({ path: `${SHOTS}/statsd-error-banner.png` });
 
   // 4. Fixed, saved: toast, back on the service page, listed there.
   await sampleRate.fill("0.5");
@@ -138,6 +141,25 @@ test("statsd on a service: locked scope, inline server error, toggle, curl twin"
   const after = await patched.json();
   expect(after.config).toEqual(stored.config);
   expect(after.service).toEqual({ id: serviceId });
+
+  // 7. Edit (PATCH through the router): Save wakes up on a change; the toast confirms.
+  await page.getByRole("textbox", { name: "Prefix", exact: true }).fill("gw");
+  await expect(page.getByRole("button", { name: "Save" })).toBeEnabled();
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.locator("[data-toast]").filter({ hasText: "statsd updated" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save" })).toBeDisabled();
+  const edited = await (await request.get(`/admin-api/plugins/${pluginId}`)).json();
+  expect(edited.config.prefix).toBe("gw");
+  expect(edited.config.metrics).toEqual(stored.config.metrics);
+
+  // 8. Delete, confirmed in a dialog.
+  await page.getByRole("button", { name: "Delete" }).click();
+  const dialog = page.getByRole("dialog", { name: "Delete this statsd plugin?" });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Delete" }).click();
+  await expect(page.locator("[data-toast]").filter({ hasText: "statsd deleted" })).toBeVisible();
+  await page.waitForURL(/\/plugins$/);
+  expect((await request.get(`/admin-api/plugins/${pluginId}`)).status()).toBe(404);
 });
 
 test("prometheus form and the other entity forms render and validate", async ({ page }) => {
@@ -148,6 +170,13 @@ test("prometheus form and the other entity forms render and validate", async ({ 
   await page.getByRole("checkbox", { name: "Status code metrics" }).check();
   await page.getByRole("button", { name: "Show additional settings" }).click();
   await shot(page, "prometheus-form");
+  // The same form in the dark theme.
+  await page.getByRole("button", { name: "Dark theme" }).click();
+  await expect(page.locator("html")).toHaveClass(/dark/);
+  await page.goto("/plugins/new/statsd");
+  await page.getByRole("button", { name: "Show additional settings" }).click();
+  await shot(page, "statsd-form-dark");
+  await page.getByRole("button", { name: "Dark theme" }).click();
 
   for (const [path, name] of [
     ["/routes/new", "entity-form-route"],
@@ -166,10 +195,10 @@ test("prometheus form and the other entity forms render and validate", async ({ 
   );
   // A bad port is caught in the browser by the same schema, inline.
   await page.goto("/services/new");
-  await page.getByLabel("Host", { exact: true }).fill("orders.internal");
-  await page.getByLabel("Port", { exact: true }).fill("70000");
+  await page.getByRole("textbox", { name: "Host", exact: true }).fill("orders.internal");
+  await page.getByRole("spinbutton", { name: "Port", exact: true }).fill("70000");
   await page.getByRole("button", { name: "Create service" }).click();
-  const port = page.getByLabel("Port", { exact: true });
+  const port = page.getByRole("spinbutton", { name: "Port", exact: true });
   await expect(port).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByText("value should be between 0 and 65535")).toBeVisible();
   await shot(page, "entity-form-service-error");

@@ -91,7 +91,12 @@ export function EntityDetailView({
             data={pairs.data}
             {...queryState(pairs)}
             limit={CONSUMER_ROUTE_LIMIT}
-            csvHref={exportHref("consumer-routes", time.input, { ...pairsInput.filter }, time.tz)}
+            csvHref={exportHref(
+              "consumer-routes",
+              time.input,
+              { ...pairsInput.filter, limit: String(CONSUMER_ROUTE_LIMIT) },
+              time.tz,
+            )}
           />
         ) : null}
       </div>

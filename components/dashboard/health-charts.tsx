@@ -17,12 +17,14 @@ type Props = {
   time: TimeRangeState;
   /** CSV of exactly these series (same range, node and overlays) */
   csvHref: string;
+  /** CSV of the status-class counts (a dataset of its own) */
+  classesCsvHref: string;
 };
 
 const pct = (v: number) => `${Math.round(v)} %`;
 
 /** The Vitals health charts for the cluster or one node, with per-node overlays and idle/silent bands. */
-export function HealthCharts({ subject, data, isLoading, error, time, csvHref }: Props) {
+export function HealthCharts({ subject, data, isLoading, error, time, csvHref, classesCsvHref }: Props) {
   const rows = data ? healthRows(data) : [];
   const step = data?.range.step ?? time.resolved.step;
   const domain: [number, number] = data
@@ -54,6 +56,7 @@ export function HealthCharts({ subject, data, isLoading, error, time, csvHref }:
       desc: "Requests per bucket by class",
       series: classSeries,
       format: formatCount,
+      csv: classesCsvHref,
     },
     {
       title: "Proxy latency",
@@ -97,7 +100,7 @@ export function HealthCharts({ subject, data, isLoading, error, time, csvHref }:
           isLoading={isLoading}
           error={error}
           isEmpty={empty}
-          actions={<DownloadLink href={csvHref} label={`Download ${c.title} as CSV`} />}
+          actions={<DownloadLink href={c.csv ?? csvHref} label={`Download ${c.title} as CSV`} />}
         >
           {() => (
             <TimeSeriesChart

@@ -65,6 +65,7 @@ export function NodeView({ id }: { id: string }) {
         {...queryState(health)}
         time={time}
         csvHref={exportHref("health", time.input, { node: id }, time.tz)}
+        classesCsvHref={exportHref("status-classes", time.input, { node: id }, time.tz)}
       />
       <div className="mt-4">
         <StatusCodeChart

@@ -1,5 +1,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import type { FieldValues, Resolver } from "react-hook-form";
+import { entityChecksToRoot } from "@/components/forms/kong-field-errors";
 import { apiInputSchema, consumerInputSchema, routeInputSchema, serviceInputSchema } from "@/lib/entities";
 import type { EntityKind } from "./entity-kinds";
 
@@ -97,6 +98,6 @@ export function entityResolver(kind: EntityKind): Resolver<FieldValues> {
       errors: Record<string, unknown>;
     };
     if (Object.keys(result.errors).length === 0) return { values, errors: {} };
-    return { values: {}, errors: result.errors as never };
+    return { values: {}, errors: entityChecksToRoot(result.errors) as never };
   };
 }

@@ -88,7 +88,11 @@ export function EntityForm({ kind, entity, preset }: EntityFormProps) {
         aria-label={`${editing ? "Edit" : "New"} ${label.toLowerCase()}`}
         className="flex max-w-3xl flex-col gap-5"
       >
-        {serverError ? <ErrorBanner title={serverError.title} issues={serverError.issues} /> : null}
+        {serverError ? (
+          <ErrorBanner title={serverError.title} issues={serverError.issues} />
+        ) : formState.errors.root?.message ? (
+          <ErrorBanner title={formState.errors.root.message} />
+        ) : null}
         <div className="flex flex-col gap-4 rounded-lg border border-border bg-surface p-5">
           <EntityFields kind={kind} advancedHasErrors={advancedHasErrors} />
         </div>

@@ -58,3 +58,27 @@ function issueAt(segments: (string | number)[], message: string): FieldIssue {
   }
   return { name, path, message };
 }
+
+/**
+ * Resolver errors built from the shared Kong schemas carry a record's entity-check failures under `@entity`;
+ * react-hook-form keeps record-level errors under `root`, where the forms show them.
+ */
+export function entityChecksToRoot<T>(errors: T): T {
+  if (!isErrorNode(errors)) return errors;
+  const node = errors as Record<string, unknown>;
+  for (const key of Object.keys(node)) {
+    // An error leaf's `ref` is the DOM element: never walk into it.
+    if (key === "ref") continue;
+    if (key === "@entity") {
+      node.root = node[key];
+      delete node[key];
+    } else entityChecksToRoot(node[key]);
+  }
+  return errors;
+}
+
+function isErrorNode(v: unknown): boolean {
+  if (!v || typeof v !== "object") return false;
+  const proto = Object.getPrototypeOf(v);
+  return Array.isArray(v) || proto === Object.prototype || proto === null;
+}

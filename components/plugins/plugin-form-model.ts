@@ -1,6 +1,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import type { FieldErrors, Resolver } from "react-hook-form";
 import type { EntityKind } from "@/components/entities/entity-kinds";
+import { entityChecksToRoot } from "@/components/forms/kong-field-errors";
 import {
   DEFAULT_PLUGIN_PROTOCOLS,
   PLUGIN_DEFINITIONS,
@@ -145,7 +146,8 @@ function dropEntityChecks(errors: FieldErrors | undefined, field: KongField): vo
   if (field.type === "record") {
     if (node["@entity"]) {
       delete node["@entity"];
-      for (const { conditional } of field.entity_checks ?? []) delete node[conditional.then_field];
+      for (const check of field.entity_checks ?? [])
+        if ("conditional" in check) delete node[check.conditional.then_field];
     }
     for (const [name, sub] of field.fields) {
       dropEntityChecks(node[name] as FieldErrors | undefined, sub);
@@ -177,6 +179,7 @@ export function pluginResolver(name: PluginName): Resolver<PluginFormValues> {
     const errors = result.errors as Record<string, unknown>;
     dropEntityChecks(errors.config as FieldErrors | undefined, configField);
     if (isEmptyErrorNode(errors.config)) delete errors.config;
+    entityChecksToRoot(errors);
     if (Object.keys(errors).length === 0) return { values, errors: {} };
     return { values: {}, errors: result.errors };
   };

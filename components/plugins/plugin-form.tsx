@@ -152,7 +152,7 @@ export function PluginForm(props: PluginFormProps) {
       <form
         onSubmit={onSubmit}
         noValidate
-        className="flex max-w-4xl flex-col gap-6"
+        className="flex max-w-6xl flex-col gap-6"
         aria-label={`${name} plugin`}
       >
         {serverError ? <ErrorBanner title={serverError.title} issues={serverError.issues} /> : null}
@@ -191,7 +191,12 @@ export function PluginForm(props: PluginFormProps) {
         </Section>
 
         <div className="sticky bottom-0 flex flex-wrap items-center gap-2 border-t border-border bg-background py-3">
-          <button type="submit" className={buttonClass("primary")} disabled={!formState.isDirty || pending}>
+          <button
+            type="submit"
+            className={buttonClass("primary")}
+            // Kong Manager: an edit cannot be saved until something changed; a new plugin may keep its defaults.
+            disabled={pending || (props.mode === "edit" && !formState.isDirty)}
+          >
             {pending ? "Saving…" : "Save"}
           </button>
           <Link href={returnTo ?? "/plugins"} className={buttonClass()}>

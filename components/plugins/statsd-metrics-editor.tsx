@@ -40,6 +40,7 @@ export function StatsdMetricsEditor() {
       </legend>
       <p className="text-xs text-muted">
         List of metrics to be logged. Counters and gauges need a sample rate; other stat types may set one.
+        Identifiers left at “default” use the defaults under additional settings.
       </p>
       {listError ? <FieldError>{listError}</FieldError> : null}
       {fields.length === 0 ? <p className="text-sm text-muted">No metrics: nothing will be sent.</p> : null}
@@ -87,9 +88,9 @@ function MetricItem({
     <li
       aria-label={`${title}: ${metricName ?? ""}`}
       data-testid={`metric-${index}`}
-      className={`rounded-md border p-3 ${entityError ? "border-danger" : "border-border"} bg-surface-muted/40`}
+      className={`rounded-md border px-3 py-2 ${entityError ? "border-danger" : "border-border"} bg-surface-muted/40`}
     >
-      <div className="mb-2 flex items-center justify-between gap-2">
+      <div className="mb-1 flex items-center justify-between gap-2">
         <h4 className="text-sm font-semibold">
           {title}
           <span className="ml-2 font-mono text-xs font-normal text-muted">{metricName}</span>
@@ -124,15 +125,10 @@ function MetricItem({
         </div>
       </div>
       {entityError ? <FieldError>{entityError}</FieldError> : null}
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-3 xl:grid-cols-[minmax(13rem,2fr)_repeat(5,minmax(0,1fr))]">
         <SelectInput name={`${base}.name`} label="Name" required options={STATSD_METRIC_NAMES} />
         <SelectInput name={`${base}.stat_type`} label="Stat type" required options={STATSD_STAT_TYPES} />
-        <NumberInput
-          name={`${base}.sample_rate`}
-          label="Sample rate"
-          required={sampled}
-          help={sampled ? "Required for counters and gauges." : "Optional for this stat type."}
-        />
+        <NumberInput name={`${base}.sample_rate`} label="Sample rate" required={sampled} min={0} />
         <SelectInput
           name={`${base}.consumer_identifier`}
           label="Consumer identifier"

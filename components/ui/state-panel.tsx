@@ -39,6 +39,7 @@ export function StatePanel({
       <div
         role="status"
         aria-live="polite"
+        aria-busy="true"
         style={{ minHeight }}
         className="flex items-center justify-center gap-2 rounded-md bg-surface-muted/60 text-sm text-muted"
       >

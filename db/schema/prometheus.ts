@@ -24,7 +24,7 @@ export const prometheusRequests = pgTable(
     service: text("service").notNull(),
     route: text("route").notNull(),
     workspace: text("workspace").notNull(),
-    /** Consumer username ("" when none); exposed only where an instance has `per_consumer`. */
+    /** Consumer username, recorded only while the covering instance has `per_consumer` (else ""), as Kong does. */
     consumer: text("consumer").notNull(),
     code: smallint("code").notNull(),
     /** 'service' when the upstream answered, 'kong' when Kong answered itself (Kong 3.x `source` label). */

@@ -1,11 +1,22 @@
-import { bigint, index, integer, pgTable, primaryKey, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 /**
  * Rollup tables. Every measure is additive (counts, sums, min, max, fixed-bucket histograms); averages and
  * percentiles are computed at read time, so rows from any node, instance or retry merge commutatively.
  *
  * Reader contract: always aggregate with SUM()/MIN()/MAX() ... GROUP BY. Never assume one row per key:
- * the ingest service stores partial aggregates (append, no unique key) in codes_consumer_route_*.
+ * the ingest service appends partial aggregates (no unique key) to every codes_*_minutes and
+ * entity_traffic_minutes table and to codes_consumer_route_hours.
  * Histogram arrays are stored without trailing zero buckets, so arrays differ in length: merge them with
  * `mergeHistograms` (lib/histogram.ts) or the SQL aggregate `gw_hist_sum(bigint[])` from the migration.
  *
@@ -22,6 +33,14 @@ import { bigint, index, integer, pgTable, primaryKey, smallint, text, timestamp,
  * distribution column (scale-notes §2, `db/distribution.ts`). No NULLs in keys: ZERO_UUID stands for "none".
  */
 export const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * Minute code and entity tables are append-only: each batch appends its partial aggregates (no unique key,
+ * no ON CONFLICT), and the hour's fold compacts them to one row per key once the hour is closed
+ * (maintenance.ts foldHour). Hour tables keep a primary key (the fold and late events upsert into them),
+ * except codes_consumer_route_hours. Why, with numbers: server/services/rollups/write-rollups.ts.
+ */
+type Grain = "minutes" | "hours";
 
 const bucketTs = () => timestamp("bucket_ts", { withTimezone: true }).notNull();
 const count = (name: string) => bigint(name, { mode: "number" }).notNull().default(0);
@@ -80,7 +99,7 @@ export const healthMinutes = healthTable("health_minutes");
 export const healthHours = healthTable("health_hours");
 
 /** Exact status codes per node (Vitals never had this). Distributed by node_id. */
-function codesNodeTable(name: string) {
+function codesNodeTable(name: string, grain: Grain) {
   return pgTable(
     name,
     {
@@ -89,17 +108,17 @@ function codesNodeTable(name: string) {
       statusCode: smallint("status_code").notNull(),
       count: count("count"),
     },
-    (t) => [primaryKey({ columns: [t.bucketTs, t.nodeId, t.statusCode] })],
+    (t) => (grain === "hours" ? [primaryKey({ columns: [t.bucketTs, t.nodeId, t.statusCode] })] : []),
   );
 }
-export const codesNodeMinutes = codesNodeTable("codes_node_minutes");
-export const codesNodeHours = codesNodeTable("codes_node_hours");
+export const codesNodeMinutes = codesNodeTable("codes_node_minutes", "minutes");
+export const codesNodeHours = codesNodeTable("codes_node_hours", "hours");
 /** Requests that matched no service and no legacy API (Kong/kong#7677), per node. */
-export const codesUnmatchedMinutes = codesNodeTable("codes_unmatched_minutes");
-export const codesUnmatchedHours = codesNodeTable("codes_unmatched_hours");
+export const codesUnmatchedMinutes = codesNodeTable("codes_unmatched_minutes", "minutes");
+export const codesUnmatchedHours = codesNodeTable("codes_unmatched_hours", "hours");
 
 /** Codes per (route, service); route_id = ZERO_UUID when the service matched without a route. */
-function codesRouteTable(name: string) {
+function codesRouteTable(name: string, grain: Grain) {
   return pgTable(
     name,
     {
@@ -109,14 +128,15 @@ function codesRouteTable(name: string) {
       statusCode: smallint("status_code").notNull(),
       count: count("count"),
     },
-    (t) => [primaryKey({ columns: [t.bucketTs, t.routeId, t.serviceId, t.statusCode] })],
+    (t) =>
+      grain === "hours" ? [primaryKey({ columns: [t.bucketTs, t.routeId, t.serviceId, t.statusCode] })] : [],
   );
 }
-export const codesRouteMinutes = codesRouteTable("codes_route_minutes");
-export const codesRouteHours = codesRouteTable("codes_route_hours");
+export const codesRouteMinutes = codesRouteTable("codes_route_minutes", "minutes");
+export const codesRouteHours = codesRouteTable("codes_route_hours", "hours");
 
 /** Codes per legacy API (Kong ≤ 0.14 traffic has an API and no service). */
-function codesApiTable(name: string) {
+function codesApiTable(name: string, grain: Grain) {
   return pgTable(
     name,
     {
@@ -125,11 +145,11 @@ function codesApiTable(name: string) {
       statusCode: smallint("status_code").notNull(),
       count: count("count"),
     },
-    (t) => [primaryKey({ columns: [t.bucketTs, t.apiId, t.statusCode] })],
+    (t) => (grain === "hours" ? [primaryKey({ columns: [t.bucketTs, t.apiId, t.statusCode] })] : []),
   );
 }
-export const codesApiMinutes = codesApiTable("codes_api_minutes");
-export const codesApiHours = codesApiTable("codes_api_hours");
+export const codesApiMinutes = codesApiTable("codes_api_minutes", "minutes");
+export const codesApiHours = codesApiTable("codes_api_hours", "hours");
 
 /**
  * Codes per (consumer, route, service): the high-cardinality table (ingest-limits: 94 % of write time).
@@ -142,17 +162,14 @@ export const codesApiHours = codesApiTable("codes_api_hours");
  * costs most of the write time. Hourly partitions bound every scan. Numbers: server/services/rollups/write-rollups.ts.
  */
 function codesConsumerRouteTable(name: string) {
-  return pgTable(
-    name,
-    {
-      bucketTs: bucketTs(),
-      consumerId: uuid("consumer_id").notNull(),
-      routeId: uuid("route_id").notNull(),
-      serviceId: uuid("service_id").notNull(),
-      statusCode: smallint("status_code").notNull(),
-      count: count("count"),
-    },
-  );
+  return pgTable(name, {
+    bucketTs: bucketTs(),
+    consumerId: uuid("consumer_id").notNull(),
+    routeId: uuid("route_id").notNull(),
+    serviceId: uuid("service_id").notNull(),
+    statusCode: smallint("status_code").notNull(),
+    count: count("count"),
+  });
 }
 export const codesConsumerRouteMinutes = codesConsumerRouteTable("codes_consumer_route_minutes");
 export const codesConsumerRouteHours = codesConsumerRouteTable("codes_consumer_route_hours");
@@ -161,7 +178,7 @@ export const codesConsumerRouteHours = codesConsumerRouteTable("codes_consumer_r
  * Per-entity traffic for list tables and detail pages: requests, errors, latency sums and a coarse
  * request-latency histogram (lib/histogram.ts ENTITY_BOUNDS). kind: 'service' | 'route' | 'consumer' | 'api'.
  */
-function entityTrafficTable(name: string) {
+function entityTrafficTable(name: string, grain: Grain) {
   return pgTable(
     name,
     {
@@ -181,11 +198,11 @@ function entityTrafficTable(name: string) {
       bytesIn: count("bytes_in"),
       bytesOut: count("bytes_out"),
     },
-    (t) => [primaryKey({ columns: [t.bucketTs, t.entityId, t.kind] })],
+    (t) => (grain === "hours" ? [primaryKey({ columns: [t.bucketTs, t.entityId, t.kind] })] : []),
   );
 }
-export const entityTrafficMinutes = entityTrafficTable("entity_traffic_minutes");
-export const entityTrafficHours = entityTrafficTable("entity_traffic_hours");
+export const entityTrafficMinutes = entityTrafficTable("entity_traffic_minutes", "minutes");
+export const entityTrafficHours = entityTrafficTable("entity_traffic_hours", "hours");
 
 /** Accepted batch ids: a repeated batch_id is acknowledged and not counted again. Distributed by batch_id. */
 export const ingestBatches = pgTable(

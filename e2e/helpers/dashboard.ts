@@ -7,8 +7,9 @@ export function chart(page: Page, name: string | RegExp): Locator {
 
 /** `d` attributes of a chart's line paths; overlay (per-node) lines are the dashed ones. */
 export async function linePaths(c: Locator, opts: { dashed?: boolean } = {}): Promise<string[]> {
-  const sel = opts.dashed ? "path.recharts-curve[stroke-dasharray]" : "path.recharts-curve";
-  return c.locator(`.recharts-line ${sel}`).evaluateAll((els) => els.map((e) => e.getAttribute("d") ?? ""));
+  const lines = c.locator(opts.dashed ? "path.recharts-line-curve[stroke-dasharray]" : "path.recharts-line-curve");
+  await expect(lines.first()).toBeAttached();
+  return lines.evaluateAll((els) => els.map((e) => e.getAttribute("d") ?? ""));
 }
 
 /** How many separate segments a path draws: one `M` per run of non-null values. */
@@ -23,7 +24,7 @@ export function metric(page: Page, key: string): Locator {
 export async function gotoAndSettle(page: Page, url: string) {
   await page.goto(url);
   await expect(page.locator("main h1")).toBeVisible();
-  await expect(page.getByRole("status")).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.locator("[aria-busy=true]")).toHaveCount(0, { timeout: 30_000 });
 }
 
 /** Calls a dashboard tRPC query the way the UI does (GET, superjson input). */

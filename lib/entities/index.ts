@@ -116,10 +116,6 @@ export const consumerRecord: KongRecordField = {
   entity_checks: [{ at_least_one_of: ["custom_id", "username"] }],
 };
 
-/** Kong's consumer entity check (at_least_one_of), message as kong/db/schema/init.lua prints it. */
-export const CONSUMER_AT_LEAST_ONE =
-  "at least one of these fields must be non-empty: 'custom_id', 'username'";
-
 /** The legacy API entity (Kong 0.14 `kong/dao/schemas/apis.lua`). */
 export const apiRecord: KongRecordField = {
   type: "record",

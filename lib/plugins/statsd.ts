@@ -128,7 +128,7 @@ export function validateHost(host: string): string | null {
     // A bare IPv6 address.
     return /^[0-9a-fA-F:.]+$/.test(host) ? null : `invalid value: ${host}`;
   }
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) return `invalid value: ${host}`;
+  if (!bracketed && !/^[A-Za-z0-9._-]+$/.test(name)) return `invalid value: ${host}`;
   if (port !== null) {
     const p = Number(port);
     if (!Number.isInteger(p) || p < 0 || p > 65535) return `invalid value: ${host}`;

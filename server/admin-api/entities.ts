@@ -1,5 +1,6 @@
 import type { EntityKind } from "@/lib/entities";
 import {
+  countEntities,
   createEntity,
   deleteEntity,
   getEntity,
@@ -32,11 +33,11 @@ function crud(kind: EntityKind): AdminRoute[] {
     {
       method: "GET",
       pattern: `/${kind}`,
-      handle: async ({ db, url }) =>
-        kongJson(
-          200,
-          kongListBody(`/${kind}`, await listEntities(db, kind, pageQuery(url)), url.searchParams),
-        ),
+      handle: async ({ db, url }) => {
+        const body = kongListBody(`/${kind}`, await listEntities(db, kind, pageQuery(url)), url.searchParams);
+        // The 0.14 DAO's list shape: `{"total": n, "data": [...]}` (only the legacy API entity uses it).
+        return kongJson(200, kind === "apis" ? { total: await countEntities(db, kind), ...body } : body);
+      },
     },
     {
       method: "POST",

@@ -40,6 +40,16 @@ describe("entity form model", () => {
     });
   });
 
+  it("puts Kong's entity checks at the form's root", async () => {
+    const r = await entityResolver("consumer")({ ...ENTITY_FORM_DEFAULTS.consumer }, undefined, opts);
+    expect(r.errors).toEqual({
+      root: {
+        message: "at least one of these fields must be non-empty: 'custom_id', 'username'",
+        type: "custom",
+      },
+    });
+  });
+
   it("reads a stored entity into form values", () => {
     const v = entityToValues("route", {
       id: "r1",

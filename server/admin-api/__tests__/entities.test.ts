@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as adminApi from "@/app/admin-api/[[...path]]/route";
-import { createTestDb, type TestDb, testBackends } from "@/db/testing";
+import { closeDb, createPostgresDb, type Db } from "@/db/client";
 import { services } from "@/db/schema";
+import { createTestDb, type TestDb, testBackends } from "@/db/testing";
 import { serveRoutes, useTestDb } from "@/server/testing/http";
 
 type Json = Record<string, unknown>;
@@ -39,7 +40,11 @@ describe.each(testBackends())("entities Admin API (%s)", (kind) => {
   });
 
   it("services: create from url shorthand (form), get by id and name, Kong's shape", async () => {
-    const created = await call("POST", "/services", "name=orders&url=https://orders.internal:8443/api&retries=3");
+    const created = await call(
+      "POST",
+      "/services",
+      "name=orders&url=https://orders.internal:8443/api&retries=3",
+    );
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       name: "orders",
@@ -107,7 +112,11 @@ describe.each(testBackends())("entities Admin API (%s)", (kind) => {
   });
 
   it("routes: nested create and list, foreign keys, a service with routes cannot be deleted", async () => {
-    const r = await call("POST", "/services/orders/routes", "name=orders-v1&paths[]=/v1&methods[]=GET&methods[]=POST");
+    const r = await call(
+      "POST",
+      "/services/orders/routes",
+      "name=orders-v1&paths[]=/v1&methods[]=GET&methods[]=POST",
+    );
     expect(r.status).toBe(201);
     const svc = (await call("GET", "/services/orders")).body;
     expect(r.body).toMatchObject({
@@ -126,7 +135,11 @@ describe.each(testBackends())("entities Admin API (%s)", (kind) => {
     expect((await call("GET", "/services/nope/routes")).status).toBe(404);
 
     const missingSvc = "00000000-0000-4000-8000-000000000001";
-    const fk = await call("POST", "/routes", { name: "dangling", paths: ["/x"], service: { id: missingSvc } });
+    const fk = await call("POST", "/routes", {
+      name: "dangling",
+      paths: ["/x"],
+      service: { id: missingSvc },
+    });
     expect(fk.status).toBe(400);
     expect(fk.body).toEqual({
       code: 4,
@@ -165,7 +178,11 @@ describe.each(testBackends())("entities Admin API (%s)", (kind) => {
   });
 
   it("apis: the 0.14 shape with millisecond created_at, comma lists in forms", async () => {
-    const api = await call("POST", "/apis", "name=legacy&upstream_url=http://legacy.internal&hosts=a.com,b.com");
+    const api = await call(
+      "POST",
+      "/apis",
+      "name=legacy&upstream_url=http://legacy.internal&hosts=a.com,b.com",
+    );
     expect(api.status).toBe(201);
     expect(api.body).toMatchObject({
       name: "legacy",
@@ -177,6 +194,8 @@ describe.each(testBackends())("entities Admin API (%s)", (kind) => {
       upstream_read_timeout: 60000,
     });
     expect(api.body.created_at as number).toBeGreaterThan(1e12);
+    const list = await call("GET", "/apis");
+    expect(list.body).toMatchObject({ total: 1, next: null });
     expect(api.body).not.toHaveProperty("updated_at");
     const missing = await call("POST", "/apis", { name: "x" });
     expect(missing.body.fields).toEqual({ upstream_url: "required field missing" });
@@ -211,12 +230,54 @@ describe.each(testBackends())("entities Admin API (%s)", (kind) => {
 
   it("discovered entities share ids with the Admin API; workspaces list the default", async () => {
     const id = "7a1f0a9e-1111-4222-8333-444455556666";
-    await t.db.insert(services).values({ id, name: "seen-in-traffic", host: "seen.internal", discovered: true });
+    await t.db
+      .insert(services)
+      .values({ id, name: "seen-in-traffic", host: "seen.internal", discovered: true });
     expect((await call("GET", `/services/${id}`)).body).toMatchObject({ id, name: "seen-in-traffic" });
-    const put = await call("PUT", `/services/${id}`, { name: "seen-in-traffic", host: "seen.example" });
-    expect(put.body).toMatchObject({ id, host: "seen.example" });
+    const adopted = await call("POST", "/services", { id, name: "seen-in-traffic", host: "seen.example" });
+    expect(adopted.status).toBe(201);
+    expect(adopted.body).toMatchObject({ id, host: "seen.example" });
+    // Once written through the API it is a real entity: creating it again is a conflict.
+    const again = await call("POST", "/services", { id, host: "seen.example" });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toBe(`UNIQUE violation detected on '{id="${id}"}'`);
+    const put = await call("PUT", `/services/${id}`, { name: "seen-in-traffic", host: "seen2.example" });
+    expect(put.body).toMatchObject({ id, host: "seen2.example" });
     const ws = await call("GET", "/workspaces");
     expect((ws.body.data as Json[]).map((w) => w.name)).toEqual(["default"]);
     expect((await call("GET", "/workspaces/default")).body.name).toBe("default");
+  });
+});
+
+describe("entities Admin API with the database down", () => {
+  let server: { url: string; close(): Promise<void> };
+  let db: Db;
+
+  beforeAll(async () => {
+    // Nothing listens on port 1: every query fails to connect.
+    db = createPostgresDb("postgres://postgres@127.0.0.1:1/none", { max: 1 });
+    useTestDb(db);
+    server = await serveRoutes([{ prefix: "/admin-api", module: adminApi, catchAll: true }]);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await closeDb(db);
+  });
+
+  it("answers 503 with Retry-After instead of crashing", async () => {
+    for (const [method, path] of [
+      ["GET", "/services"],
+      ["POST", "/plugins"],
+    ]) {
+      const res = await fetch(`${server.url}/admin-api${path}`, {
+        method,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: method === "POST" ? "name=prometheus" : undefined,
+      });
+      expect(res.status, path).toBe(503);
+      expect(res.headers.get("retry-after")).toBeTruthy();
+      expect(await res.json()).toEqual({ message: "database unavailable" });
+    }
   });
 });

@@ -405,6 +405,8 @@ describe.each(testBackends())("plugins Admin API (%s)", (kind) => {
         ],
       },
     });
+    const byName = await call("GET", "/plugins/form-statsd");
+    expect(byName.body.id).toBe(res.body.id);
     const single = await call(
       "POST",
       `/consumers/${consumerId}/plugins`,
@@ -445,6 +447,14 @@ describe.each(testBackends())("plugins Admin API (%s)", (kind) => {
     const putNew = await call("PUT", `/plugins/${newId}`, { name: "statsd", api: { id: apiId } });
     expect(putNew.status).toBe(200);
     expect(putNew.body.id).toBe(newId);
+
+    // A GET body fed back unchanged (ids, timestamps, every null) is accepted and changes nothing.
+    const current = (await call("GET", `/plugins/${id}`)).body;
+    const roundTrip = await call("PUT", `/plugins/${id}`, current);
+    expect(roundTrip.status).toBe(200);
+    expect({ ...roundTrip.body, updated_at: 0 }).toEqual({ ...current, updated_at: 0 });
+    const samePatch = await call("PATCH", `/plugins/${id}`, current);
+    expect(samePatch.body.config).toEqual(current.config);
 
     expect((await call("DELETE", `/plugins/${id}`)).status).toBe(204);
     expect((await call("GET", `/plugins/${id}`)).status).toBe(404);

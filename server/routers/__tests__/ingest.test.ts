@@ -20,7 +20,11 @@ describe.each(testBackends())("tRPC ingest.batch on %s", (kind) => {
     const nowS = Math.floor(Date.now() / 1000);
     const { raw } = simulate({ seed: 9, startS: nowS - 5, seconds: 1, perSecond: 25, nodes: 1, tag: "trpc" });
     const first = await caller().ingest.batch(raw[0]);
-    expect(first).toMatchObject({ batch_id: raw[0].batch_id, accepted: true, events: raw[0].requests.length });
+    expect(first).toMatchObject({
+      batch_id: raw[0].batch_id,
+      accepted: true,
+      events: raw[0].requests.length,
+    });
     expect((await caller().ingest.batch(raw[0])).accepted).toBe(false);
     const [r] = await queryRows<{ n: string }>(t.db, sql`SELECT sum(requests) AS n FROM health_seconds`);
     expect(Number(r.n)).toBe(raw[0].requests.length);
@@ -28,7 +32,11 @@ describe.each(testBackends())("tRPC ingest.batch on %s", (kind) => {
 
   it("rejects bad input as BAD_REQUEST with the same field paths", async () => {
     const err = await caller()
-      .ingest.batch({ batch_id: "", node: { id: "x", hostname: "" }, requests: [{ started_at: -1 }] })
+      .ingest.batch({
+        batch_id: "",
+        node: { id: "x", hostname: "" },
+        requests: [{ started_at: -1 }],
+      } as never)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCError);
     expect((err as TRPCError).code).toBe("BAD_REQUEST");

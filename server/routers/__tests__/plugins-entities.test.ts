@@ -31,18 +31,31 @@ describe.each(testBackends())("entities and plugins routers (%s)", (kind) => {
   });
 
   it("creates, searches, updates and deletes entities", async () => {
-    const svc = await caller.entities.create({ kind: "services", body: { name: "orders", host: "orders.internal" } });
+    const svc = await caller.entities.create({
+      kind: "services",
+      body: { name: "orders", host: "orders.internal" },
+    });
     await caller.entities.create({ kind: "services", body: { name: "billing", host: "billing.internal" } });
-    expect((await caller.entities.search({ kind: "services", query: "ORD" })).map((s) => s.name)).toEqual(["orders"]);
-    expect((await caller.entities.search({ kind: "services", query: String(svc.id).slice(0, 8) })).length).toBe(1);
+    expect((await caller.entities.search({ kind: "services", query: "ORD" })).map((s) => s.name)).toEqual([
+      "orders",
+    ]);
+    expect(
+      (await caller.entities.search({ kind: "services", query: String(svc.id).slice(0, 8) })).length,
+    ).toBe(1);
     expect((await caller.entities.get({ kind: "services", id: "orders" })).id).toBe(svc.id);
-    const updated = await caller.entities.update({ kind: "services", id: String(svc.id), patch: { port: 8080 } });
+    const updated = await caller.entities.update({
+      kind: "services",
+      id: String(svc.id),
+      patch: { port: 8080 },
+    });
     expect(updated.port).toBe(8080);
     const page = await caller.entities.list({ kind: "services", size: 1 });
     expect(page.data).toHaveLength(1);
     expect(page.offset).toBeTruthy();
     await caller.entities.delete({ kind: "services", id: "billing" });
-    expect((await rejection(caller.entities.get({ kind: "services", id: "billing" }))).code).toBe("NOT_FOUND");
+    expect((await rejection(caller.entities.get({ kind: "services", id: "billing" }))).code).toBe(
+      "NOT_FOUND",
+    );
     expect((await caller.entities.workspaces()).map((w) => w.name)).toEqual(["default"]);
   });
 
@@ -50,7 +63,12 @@ describe.each(testBackends())("entities and plugins routers (%s)", (kind) => {
     const err = await rejection(
       caller.plugins.create({
         name: "statsd",
-        config: { metrics: [{ name: "latency", stat_type: "timer" }, { name: "request_count", stat_type: "gauge" }] },
+        config: {
+          metrics: [
+            { name: "latency", stat_type: "timer" },
+            { name: "request_count", stat_type: "gauge" },
+          ],
+        },
       }),
     );
     expect(err.code).toBe("BAD_REQUEST");
@@ -88,13 +106,18 @@ describe.each(testBackends())("entities and plugins routers (%s)", (kind) => {
     expect((await caller.plugins.list({ name: "statsd" })).data.map((p) => p.id)).toEqual([scoped.id]);
     expect((await caller.plugins.list({ scope: "global" })).data.map((p) => p.id)).toEqual([global.id]);
     expect((await caller.plugins.list({ scope: "service" })).data.map((p) => p.id)).toEqual([scoped.id]);
-    expect((await caller.plugins.list({ serviceId: String(svc.id) })).data.map((p) => p.id)).toEqual([scoped.id]);
+    expect((await caller.plugins.list({ serviceId: String(svc.id) })).data.map((p) => p.id)).toEqual([
+      scoped.id,
+    ]);
     expect((await caller.plugins.list({ serviceId: "not-a-uuid" })).data).toEqual([]);
 
     const dup = await rejection(caller.plugins.create({ name: "prometheus" }));
     expect(dup.code).toBe("CONFLICT");
 
-    const patched = await caller.plugins.update({ id: scoped.id, patch: { config: { tag_style: "dogstatsd" } } });
+    const patched = await caller.plugins.update({
+      id: scoped.id,
+      patch: { config: { tag_style: "dogstatsd" } },
+    });
     expect(patched.config).toMatchObject({ tag_style: "dogstatsd", port: 8125 });
     expect((await caller.plugins.setEnabled({ id: scoped.id, enabled: false })).enabled).toBe(false);
     expect((await caller.plugins.get({ id: scoped.id })).enabled).toBe(false);
@@ -106,7 +129,10 @@ describe.each(testBackends())("entities and plugins routers (%s)", (kind) => {
     await caller.plugins.delete({ id: scoped.id });
     expect((await rejection(caller.plugins.get({ id: scoped.id }))).code).toBe("NOT_FOUND");
     // A service's plugins go with it.
-    const other = await caller.entities.create({ kind: "services", body: { name: "tmp", host: "tmp.internal" } });
+    const other = await caller.entities.create({
+      kind: "services",
+      body: { name: "tmp", host: "tmp.internal" },
+    });
     const p = await caller.plugins.create({ name: "statsd", service: { id: String(other.id) } });
     await caller.entities.delete({ kind: "services", id: "tmp" });
     expect((await rejection(caller.plugins.get({ id: p.id }))).code).toBe("NOT_FOUND");

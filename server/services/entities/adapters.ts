@@ -17,6 +17,8 @@ export type EntityAdapter<Input> = {
   /** Fields with a UNIQUE constraint, in Kong's check order. */
   uniqueFields: readonly string[];
   getById(db: Db, id: string): Promise<KongObject | null>;
+  /** null when no row has this id; true when ingest registered it from traffic and nobody has written it. */
+  isDiscovered(db: Db, id: string): Promise<boolean | null>;
   getByKey(db: Db, key: string): Promise<KongObject | null>;
   findUnique(db: Db, field: string, value: unknown): Promise<string | null>;
   list(
@@ -80,6 +82,10 @@ export const serviceAdapter: EntityAdapter<ServiceInput> = {
   kind: "services",
   endpointKey: "name",
   uniqueFields: ["name"],
+  async isDiscovered(db, id) {
+    const [r] = await db.select({ d: services.discovered }).from(services).where(eq(services.id, id));
+    return r ? r.d : null;
+  },
   async getById(db, id) {
     const [r] = await db.select().from(services).where(eq(services.id, id));
     return r ? serviceToKong(r) : null;
@@ -168,6 +174,10 @@ export const routeAdapter: EntityAdapter<RouteInput> = {
   kind: "routes",
   endpointKey: "name",
   uniqueFields: ["name"],
+  async isDiscovered(db, id) {
+    const [r] = await db.select({ d: routes.discovered }).from(routes).where(eq(routes.id, id));
+    return r ? r.d : null;
+  },
   async getById(db, id) {
     const [r] = await db.select().from(routes).where(eq(routes.id, id));
     return r ? routeToKong(r) : null;
@@ -228,6 +238,10 @@ export const consumerAdapter: EntityAdapter<ConsumerInput> = {
   kind: "consumers",
   endpointKey: "username",
   uniqueFields: ["custom_id", "username"],
+  async isDiscovered(db, id) {
+    const [r] = await db.select({ d: consumers.discovered }).from(consumers).where(eq(consumers.id, id));
+    return r ? r.d : null;
+  },
   async getById(db, id) {
     const [r] = await db.select().from(consumers).where(eq(consumers.id, id));
     return r ? consumerToKong(r) : null;
@@ -327,6 +341,10 @@ export const apiAdapter: EntityAdapter<ApiInput> = {
   kind: "apis",
   endpointKey: "name",
   uniqueFields: ["name"],
+  async isDiscovered(db, id) {
+    const [r] = await db.select({ d: apis.discovered }).from(apis).where(eq(apis.id, id));
+    return r ? r.d : null;
+  },
   async getById(db, id) {
     const [r] = await db.select().from(apis).where(eq(apis.id, id));
     return r ? apiToKong(r) : null;

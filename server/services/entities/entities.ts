@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { plugins, routes } from "@/db/schema";
+import { apis, consumers, plugins, routes, services } from "@/db/schema";
 import {
   ENTITY_KINDS,
   ENTITY_RECORDS,
@@ -18,6 +18,7 @@ import { decodeOffset, encodeOffset, type Page, type PageParams, parsePageSize }
 import {
   asObject,
   type BodySource,
+  guardUnique,
   isUuid,
   mergePatch,
   schemaViolation,
@@ -63,6 +64,13 @@ export async function listEntities(
   const rows = await ADAPTERS[kind].list(db, { afterId, limit: size + 1, serviceId, search: params.search });
   const data = rows.slice(0, size);
   return { data, offset: rows.length > size ? encodeOffset(data[data.length - 1].id as string) : null };
+}
+
+/** Number of entities of a kind (Kong 0.14's `/apis` list carried a `total`). */
+export async function countEntities(db: Db, kind: EntityKind): Promise<number> {
+  const table = { services, routes, consumers, apis }[kind];
+  const [row] = await db.select({ n: count() }).from(table);
+  return row?.n ?? 0;
 }
 
 /** Output-only fields Kong returns that we accept back on PATCH/PUT (a GET body round-trips). */
@@ -149,11 +157,22 @@ export async function createEntity(
   const source = options.source ?? "json";
   const body = await forcedService(db, prepareBody(kind, asObject(rawBody), source), options.service);
   return db.transaction(async (tx) => {
-    const input = await validateEntity(tx as unknown as Db, kind, body, source, null);
+    const t = tx as unknown as Db;
+    // An entity ingest discovered from traffic is a placeholder: creating it with the same id adopts it
+    // (same id, same entity); any other existing id is Kong's unique violation.
+    const givenId = typeof body.id === "string" && isUuid(body.id) ? body.id : null;
+    const discovered = givenId ? await ADAPTERS[kind].isDiscovered(t, givenId) : null;
+    const input = await validateEntity(t, kind, body, source, discovered ? givenId : null);
     const id = input.id ?? randomUUID();
-    if (input.id && (await ADAPTERS[kind].getById(tx as unknown as Db, id))) throw uniqueViolation({ id });
-    await adapter(kind).insert(tx as unknown as Db, id, input, new Date());
-    return (await ADAPTERS[kind].getById(tx as unknown as Db, id))!;
+    if (discovered === false) throw uniqueViolation({ id });
+    await guardUnique(
+      () =>
+        discovered
+          ? adapter(kind).update(t, id, input, new Date())
+          : adapter(kind).insert(t, id, input, new Date()),
+      () => uniqueKey(kind, input),
+    );
+    return (await ADAPTERS[kind].getById(t, id))!;
   });
 }
 
@@ -174,7 +193,10 @@ export async function updateEntity(
     const merged = mergePatch(stripAuto(current), patch);
     merged.id = id;
     const input = await validateEntity(t, kind, merged, source, id);
-    await adapter(kind).update(t, id, input, new Date());
+    await guardUnique(
+      () => adapter(kind).update(t, id, input, new Date()),
+      () => uniqueKey(kind, input),
+    );
     return (await ADAPTERS[kind].getById(t, id))!;
   });
 }
@@ -206,8 +228,13 @@ export async function upsertEntity(
     }
     const input = await validateEntity(t, kind, body, source, (existing?.id as string | undefined) ?? null);
     const id = (existing?.id as string | undefined) ?? input.id ?? randomUUID();
-    if (existing) await adapter(kind).update(t, id, input, new Date());
-    else await adapter(kind).insert(t, id, input, new Date());
+    await guardUnique(
+      () =>
+        existing
+          ? adapter(kind).update(t, id, input, new Date())
+          : adapter(kind).insert(t, id, input, new Date()),
+      () => uniqueKey(kind, input),
+    );
     return (await a.getById(t, id))!;
   });
 }
@@ -233,6 +260,14 @@ export async function deleteEntity(db: Db, kind: EntityKind, idOrName: string): 
     if (removed.length) await bumpPluginConfigVersion(t);
     await ADAPTERS[kind].remove(t, id);
   });
+}
+
+/** The key a lost unique race is reported on: the first unique field that is set. */
+function uniqueKey(kind: EntityKind, input: object): Record<string, unknown> {
+  const values = input as Record<string, unknown>;
+  const field =
+    ADAPTERS[kind].uniqueFields.find((f) => values[f] !== null && values[f] !== undefined) ?? "id";
+  return { [field]: values[field] };
 }
 
 function stripAuto(obj: KongObject): Record<string, unknown> {

@@ -62,3 +62,28 @@ export function mergePatch(
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+
+/**
+ * True when a write lost a race against a concurrent one on a UNIQUE constraint (SQLSTATE 23505, possibly
+ * wrapped by drizzle). The pre-checks give Kong's exact message; this is the fallback for the race.
+ */
+export function isUniqueViolationError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    if ((e as { code?: unknown }).code === "23505") return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** Runs a write, turning a lost unique race into Kong's 409 for `key`. */
+export async function guardUnique<T>(
+  write: () => Promise<T>,
+  key: () => Record<string, unknown>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isUniqueViolationError(err)) throw uniqueViolation(key());
+    throw err;
+  }
+}

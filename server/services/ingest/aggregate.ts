@@ -1,5 +1,5 @@
-import { bucketOf, ENTITY_HISTOGRAM, HEALTH_HISTOGRAM } from "@/lib/histogram";
 import { ZERO_UUID } from "@/db/schema/rollups";
+import { bucketOf, ENTITY_HISTOGRAM, HEALTH_HISTOGRAM } from "@/lib/histogram";
 import type { IngestBatch } from "./types";
 
 /**
@@ -159,7 +159,10 @@ export function foldHealth(rows: Iterable<HealthRow>, grain: number): HealthRow[
   for (const r of rows) {
     const b = r.bucket - (r.bucket % grain);
     let agg = out.get(b);
-    if (!agg) out.set(b, (agg = emptyHealth(b)));
+    if (!agg) {
+      agg = emptyHealth(b);
+      out.set(b, agg);
+    }
     mergeHealth(agg, r);
   }
   return [...out.values()];
@@ -203,7 +206,10 @@ export function foldCodeTables(t: CodeTables, grain: number): CodeTables {
     const b = r.bucket - (r.bucket % grain);
     const key = `${b}|${r.kind}|${r.entityId}`;
     let agg = m.get(key);
-    if (!agg) m.set(key, (agg = emptyEntity(b, r.entityId, r.kind)));
+    if (!agg) {
+      agg = emptyEntity(b, r.entityId, r.kind);
+      m.set(key, agg);
+    }
     agg.requests += r.requests;
     agg.status4xx += r.status4xx;
     agg.status5xx += r.status5xx;
@@ -256,14 +262,23 @@ const HEALTH_HIST_LEN = HEALTH_HISTOGRAM.bounds.length + 1;
 export function aggregateBatch(batch: IngestBatch): BatchAggregate {
   const seconds = new Map<number, HealthRow>();
   const minutes = new Map<number, MinuteCounters>();
-  const targets = new Interner(); // (route, service) pairs
+  // Interned ids per kind (service, route, consumer, api), and (route, service) pairs ("targets").
+  const entityIds = [new Interner(), new Interner(), new Interner(), new Interner()];
+  const targets = new Map<number, number>();
   const targetRoute: string[] = [];
   const targetService: string[] = [];
-  const apis = new Interner();
-  const consumers = new Interner();
-  const entityIds = [new Interner(), new Interner(), new Interner(), new Interner()];
   // Keys are (index * n + index) * 1000 + status with n > every index: exact in a double up to n ≈ 3·10⁶.
-  const n = batch.events.length + 1;
+  const n = batch.events.length + 2;
+  const targetOf = (pair: number, route: string, service: string) => {
+    let t = targets.get(pair);
+    if (t === undefined) {
+      t = targetRoute.length;
+      targets.set(pair, t);
+      targetRoute.push(route);
+      targetService.push(service);
+    }
+    return t;
+  };
 
   let lastSec = Number.NaN;
   let health: HealthRow = emptyHealth(0);
@@ -274,7 +289,10 @@ export function aggregateBatch(batch: IngestBatch): BatchAggregate {
     const sec = Math.floor(e.startedAt / 1000);
     if (sec !== lastSec) {
       let h = seconds.get(sec);
-      if (!h) seconds.set(sec, (h = emptyHealth(sec)));
+      if (!h) {
+        h = emptyHealth(sec);
+        seconds.set(sec, h);
+      }
       health = h;
       lastSec = sec;
     }
@@ -324,46 +342,41 @@ export function aggregateBatch(batch: IngestBatch): BatchAggregate {
     }
 
     mc.node.set(status, (mc.node.get(status) ?? 0) + 1);
+    // Each id is hashed once per event (one Map lookup per entity reference); composite keys are numbers.
+    const si = e.serviceId === null ? -1 : entityIds[0].of(e.serviceId);
+    const ri = e.routeId === null ? -1 : entityIds[1].of(e.routeId);
+    const ci = e.consumerId === null ? -1 : entityIds[2].of(e.consumerId);
+    const ai = e.apiId === null ? -1 : entityIds[3].of(e.apiId);
     let target = -1;
-    if (e.serviceId !== null) {
-      const route = e.routeId ?? ZERO_UUID;
-      const before = targets.values.length;
-      target = targets.of(e.serviceId + route);
-      if (targets.values.length !== before) {
-        targetRoute.push(route);
-        targetService.push(e.serviceId);
-      }
+    if (si >= 0) {
+      target = targetOf((ri + 1) * n + si + 1, e.routeId ?? ZERO_UUID, e.serviceId as string);
       const k = target * 1000 + status;
       mc.route.set(k, (mc.route.get(k) ?? 0) + 1);
-    } else if (e.apiId === null) {
+    } else if (ai < 0) {
       mc.unmatched.set(status, (mc.unmatched.get(status) ?? 0) + 1);
     }
-    if (e.apiId !== null) {
-      const k = apis.of(e.apiId) * 1000 + status;
+    if (ai >= 0) {
+      const k = ai * 1000 + status;
       mc.api.set(k, (mc.api.get(k) ?? 0) + 1);
     }
-    if (e.consumerId !== null) {
-      if (target < 0) {
-        // A consumer on legacy-API traffic: no service/route, keyed by the zero sentinels.
-        const before = targets.values.length;
-        target = targets.of(ZERO_UUID + ZERO_UUID);
-        if (targets.values.length !== before) {
-          targetRoute.push(ZERO_UUID);
-          targetService.push(ZERO_UUID);
-        }
-      }
-      const k = (consumers.of(e.consumerId) * n + target) * 1000 + status;
+    if (ci >= 0) {
+      // A consumer on legacy-API traffic has no service/route: keyed by the zero sentinels (pair key 0).
+      if (target < 0) target = targetOf(0, ZERO_UUID, ZERO_UUID);
+      const k = (ci * n + target) * 1000 + status;
       mc.consumerRoute.set(k, (mc.consumerRoute.get(k) ?? 0) + 1);
     }
-    addEntity(mc.entity, 0, e.serviceId, entityIds, n, minute, e);
-    addEntity(mc.entity, 1, e.routeId, entityIds, n, minute, e);
-    addEntity(mc.entity, 2, e.consumerId, entityIds, n, minute, e);
-    addEntity(mc.entity, 3, e.apiId, entityIds, n, minute, e);
+    if (si >= 0) addEntity(mc.entity, 0, si, e.serviceId as string, n, minute, e);
+    if (ri >= 0) addEntity(mc.entity, 1, ri, e.routeId as string, n, minute, e);
+    if (ci >= 0) addEntity(mc.entity, 2, ci, e.consumerId as string, n, minute, e);
+    if (ai >= 0) addEntity(mc.entity, 3, ai, e.apiId as string, n, minute, e);
   }
 
   for (const s of batch.stats) {
     let h = seconds.get(s.at);
-    if (!h) seconds.set(s.at, (h = emptyHealth(s.at)));
+    if (!h) {
+      h = emptyHealth(s.at);
+      seconds.set(s.at, h);
+    }
     const sample = emptyHealth(s.at);
     sample.samples = 1;
     sample.cacheHits = s.cacheHits;
@@ -385,15 +398,30 @@ export function aggregateBatch(batch: IngestBatch): BatchAggregate {
   };
   const nodeId = batch.node.id;
   for (const [bucket, m] of minutes) {
-    for (const [status, count] of m.node) codes.codesNode.push({ bucket, k1: nodeId, k2: "", k3: "", status, count });
+    for (const [status, count] of m.node)
+      codes.codesNode.push({ bucket, k1: nodeId, k2: "", k3: "", status, count });
     for (const [status, count] of m.unmatched)
       codes.codesUnmatched.push({ bucket, k1: nodeId, k2: "", k3: "", status, count });
     for (const [k, count] of m.route) {
       const t = (k / 1000) | 0;
-      codes.codesRoute.push({ bucket, k1: targetRoute[t], k2: targetService[t], k3: "", status: k % 1000, count });
+      codes.codesRoute.push({
+        bucket,
+        k1: targetRoute[t],
+        k2: targetService[t],
+        k3: "",
+        status: k % 1000,
+        count,
+      });
     }
     for (const [k, count] of m.api)
-      codes.codesApi.push({ bucket, k1: apis.values[(k / 1000) | 0], k2: "", k3: "", status: k % 1000, count });
+      codes.codesApi.push({
+        bucket,
+        k1: entityIds[3].values[(k / 1000) | 0],
+        k2: "",
+        k3: "",
+        status: k % 1000,
+        count,
+      });
     for (const [k, count] of m.consumerRoute) {
       const status = k % 1000;
       const rest = (k - status) / 1000;
@@ -401,7 +429,7 @@ export function aggregateBatch(batch: IngestBatch): BatchAggregate {
       const c = (rest - t) / n;
       codes.codesConsumerRoute.push({
         bucket,
-        k1: consumers.values[c],
+        k1: entityIds[2].values[c],
         k2: targetRoute[t],
         k3: targetService[t],
         status,
@@ -423,16 +451,18 @@ export function aggregateBatch(batch: IngestBatch): BatchAggregate {
 function addEntity(
   map: Map<number, EntityRow>,
   kindIndex: number,
-  id: string | null,
-  interners: Interner[],
+  index: number,
+  id: string,
   n: number,
   minute: number,
   e: IngestBatch["events"][number],
 ): void {
-  if (id === null) return;
-  const key = kindIndex * n + interners[kindIndex].of(id);
+  const key = kindIndex * n + index;
   let row = map.get(key);
-  if (!row) map.set(key, (row = emptyEntity(minute, id, ENTITY_KINDS[kindIndex])));
+  if (!row) {
+    row = emptyEntity(minute, id, ENTITY_KINDS[kindIndex]);
+    map.set(key, row);
+  }
   row.requests++;
   if (e.status >= 400 && e.status < 500) row.status4xx++;
   else if (e.status >= 500 && e.status < 600) row.status5xx++;

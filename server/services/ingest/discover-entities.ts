@@ -16,7 +16,10 @@ const seen = new WeakMap<Db, Set<string>>();
 
 function seenOf(db: Db): Set<string> {
   let s = seen.get(db);
-  if (!s) seen.set(db, (s = new Set()));
+  if (!s) {
+    s = new Set();
+    seen.set(db, s);
+  }
   return s;
 }
 
@@ -36,7 +39,15 @@ export type Discovery = {
 /** The unseen entities of a batch (cheap: one Set lookup per entity reference). */
 export function collectUnseen(db: Db, batch: IngestBatch): Discovery {
   const known = seenOf(db);
-  const d: Discovery = { workspaces: [], services: [], routes: [], consumers: [], apis: [], nodes: [], keys: [] };
+  const d: Discovery = {
+    workspaces: [],
+    services: [],
+    routes: [],
+    consumers: [],
+    apis: [],
+    nodes: [],
+    keys: [],
+  };
   const take = (key: string) => {
     if (known.has(key)) return false;
     known.add(key); // provisional: removed again by `forgetUnseen` if the transaction fails

@@ -116,7 +116,10 @@ function splitByWindow(agg: ReturnType<typeof aggregateBatch>, w: Windows): Spli
       } else {
         const hour = row.bucket - (row.bucket % 3600);
         let t = split.byHour.get(hour);
-        if (!t) split.byHour.set(hour, (t = emptyTables()));
+        if (!t) {
+          t = emptyTables();
+          split.byHour.set(hour, t);
+        }
         target = t;
       }
       (target[key] as (CodeRow | EntityRow)[]).push(row);
@@ -143,19 +146,42 @@ function concatTables(parts: CodeTables[]): CodeTables {
  * Deadlocks, serialization failures and lock timeouts are retried with jittered backoff (the batch_id
  * claim makes the retry safe).
  */
-export async function ingestBatch(db: Db, batch: IngestBatch, options: IngestOptions = {}): Promise<IngestResult> {
-  const retention = options.retention ?? (cachedRetention ??= retentionFromEnv());
+export async function ingestBatch(
+  db: Db,
+  batch: IngestBatch,
+  options: IngestOptions = {},
+): Promise<IngestResult> {
+  cachedRetention ??= retentionFromEnv();
+  const retention = options.retention ?? cachedRetention;
   const nowMs = options.now ?? Date.now();
   const windows = windowsAt(Math.floor(nowMs / 1000), retention);
   const split = splitByWindow(aggregateBatch(batch), windows);
   const writeOptions = dbKind(db) === "pglite" ? PGLITE_WRITE : POSTGRES_WRITE;
 
-  await ensurePartitions(db, "health_seconds", split.seconds.map((r) => r.bucket));
-  await ensurePartitions(db, "health_minutes", split.minutes.map((r) => r.bucket));
-  await ensurePartitions(db, "health_hours", split.hours.map((r) => r.bucket));
+  await ensurePartitions(
+    db,
+    "health_seconds",
+    split.seconds.map((r) => r.bucket),
+  );
+  await ensurePartitions(
+    db,
+    "health_minutes",
+    split.minutes.map((r) => r.bucket),
+  );
+  await ensurePartitions(
+    db,
+    "health_hours",
+    split.hours.map((r) => r.bucket),
+  );
   const minuteHours = [...split.byHour.keys()].sort((a, b) => a - b);
   const oldBuckets = [...split.old.codesNode, ...split.old.entityTraffic].map((r) => r.bucket);
-  for (const family of ["codes_node", "codes_unmatched", "codes_route", "codes_api", "codes_consumer_route"]) {
+  for (const family of [
+    "codes_node",
+    "codes_unmatched",
+    "codes_route",
+    "codes_api",
+    "codes_consumer_route",
+  ]) {
     await ensurePartitions(db, `${family}_minutes`, minuteHours);
     await ensurePartitions(db, `${family}_hours`, [...minuteHours, ...oldBuckets]);
   }

@@ -8,12 +8,39 @@ import type { IngestBatch, IngestEvent, IngestNode, NodeConnections, NodeStatsSa
  * (`requests[3].response.status: expected integer 100–999`); a batch with any issue is rejected whole.
  */
 
+/** The wire shape of a native batch (DESIGN §2), for typed callers (tRPC); validation still checks all. */
+type Ref = { id: string; name?: string | null } | null;
+export type NativeBatchInput = {
+  batch_id: string;
+  node: { id: string; hostname: string; version?: string | null };
+  requests?: {
+    started_at: number;
+    service?: (Ref & { host?: string | null }) | null;
+    route?: Ref;
+    api?: Ref;
+    consumer?: { id: string; username?: string | null; custom_id?: string | null } | null;
+    workspace?: Ref;
+    request?: { size?: number } | null;
+    response: { status: number; size?: number };
+    latencies?: { request?: number | null; kong?: number | null; proxy?: number | null } | null;
+  }[];
+  stats?: {
+    at: number;
+    cache_datastore_hits?: number;
+    cache_datastore_misses?: number;
+    datastore_reachable?: boolean | null;
+    connections?: Partial<
+      Record<"active" | "reading" | "writing" | "waiting" | "accepted" | "handled" | "total", number>
+    > | null;
+    shdict?: Record<string, { capacity: number; free_space: number }> | null;
+  }[];
+};
+
 type Issue = { path: string; message: string };
 type Obj = Record<string, unknown>;
 
 /** Enough to name every field of a badly broken batch without building a megabyte of errors. */
 const MAX_ISSUES = 200;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_TEXT = 512;
 
 class Issues {
@@ -38,8 +65,21 @@ function isObject(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** 8-4-4-4-12 hex. A char loop: the anchored regex was 6 % of parse+validate+aggregate CPU. */
+function isUuid(s: string): boolean {
+  if (s.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+  }
+  return true;
+}
+
 function uuid(v: unknown, path: string, issues: Issues): string | null {
-  if (typeof v === "string" && v.length === 36 && UUID.test(v)) return v.toLowerCase();
+  // Lower case: Postgres compares uuids by value, JS sorts strings; both must see one spelling.
+  if (typeof v === "string" && isUuid(v)) return v.toLowerCase();
   issues.add(path, "expected a uuid");
   return null;
 }
@@ -210,11 +250,22 @@ function kongWorkspace(issues: Issues) {
   return (e: Obj, path: string): [string | null, string | null] => {
     const id = e.workspace;
     if (id === undefined || id === null) return [null, null];
-    return [uuid(id, join(path, "workspace"), issues), text(e.workspace_name, join(path, "workspace_name"), issues)];
+    return [
+      uuid(id, join(path, "workspace"), issues),
+      text(e.workspace_name, join(path, "workspace_name"), issues),
+    ];
   };
 }
 
-const CONNECTION_FIELDS = ["active", "reading", "writing", "waiting", "accepted", "handled", "total"] as const;
+const CONNECTION_FIELDS = [
+  "active",
+  "reading",
+  "writing",
+  "waiting",
+  "accepted",
+  "handled",
+  "total",
+] as const;
 
 function parseStats(raw: unknown, path: string, issues: Issues): NodeStatsSample | null {
   if (!isObject(raw)) {
@@ -285,7 +336,8 @@ export function validateNativeBatch(body: unknown): IngestBatch {
   }
   const b = body as Obj;
   let batchId: string | null = null;
-  if (typeof b.batch_id === "string" && b.batch_id.length > 0 && b.batch_id.length <= 200) batchId = b.batch_id;
+  if (typeof b.batch_id === "string" && b.batch_id.length > 0 && b.batch_id.length <= 200)
+    batchId = b.batch_id;
   else issues.add("batch_id", "expected a non-empty string of at most 200 characters");
   const node = parseNode(b.node, "node", issues);
   const events: IngestEvent[] = [];
@@ -323,7 +375,9 @@ export function validateKongEntries(
   node: { id: string | null; hostname: string | null; version?: string | null },
 ): IngestBatch {
   const issues = new Issues();
-  const id = node.id === null ? (issues.add("node_id", "required (query node_id or header x-gatewatch-node-id)"), "") : (uuid(node.id, "node_id", issues) ?? "");
+  let id = "";
+  if (node.id === null) issues.add("node_id", "required (query node_id or header x-gatewatch-node-id)");
+  else id = uuid(node.id, "node_id", issues) ?? "";
   const hostname = node.hostname && node.hostname.length <= 255 ? node.hostname : id;
   const events: IngestEvent[] = [];
   const ws = kongWorkspace(issues);

@@ -27,6 +27,7 @@ import {
 import {
   asObject,
   type BodySource,
+  guardUnique,
   isUuid,
   mergePatch,
   schemaViolation,
@@ -135,17 +136,7 @@ async function validatePlugin(
     eqOrNull(plugins.apiId, input.api?.id),
   );
   const [dup] = await db.select({ id: plugins.id }).from(plugins).where(scopeWhere);
-  if (dup && dup.id !== selfId) {
-    // kong-plugins §1e.2: the key is printed sorted, nulls as `null`; `api` only where it is part of the key.
-    const key: Record<string, unknown> = {
-      consumer: input.consumer,
-      name: input.name,
-      route: input.route,
-      service: input.service,
-    };
-    if (input.api) key.api = input.api;
-    throw uniqueViolation(key);
-  }
+  if (dup && dup.id !== selfId) throw uniqueViolation(scopeKey(input));
   if (input.instance_name) {
     const [same] = await db
       .select({ id: plugins.id })
@@ -154,6 +145,18 @@ async function validatePlugin(
     if (same && same.id !== selfId) throw uniqueViolation({ instance_name: input.instance_name });
   }
   return input;
+}
+
+/** kong-plugins §1e.2: the unique key Kong reports; `api` only where it is part of the key. */
+function scopeKey(input: PluginInput): Record<string, unknown> {
+  const key: Record<string, unknown> = {
+    consumer: input.consumer,
+    name: input.name,
+    route: input.route,
+    service: input.service,
+  };
+  if (input.api) key.api = input.api;
+  return key;
 }
 
 function eqOrNull(
@@ -207,18 +210,26 @@ export async function createPlugin(
       if (existing) throw uniqueViolation({ id });
     }
     const now = new Date();
-    const [row] = await t
-      .insert(plugins)
-      .values({ id, ...rowValues(input), createdAt: now, updatedAt: now })
-      .returning();
+    const [row] = await guardUnique(
+      () =>
+        t
+          .insert(plugins)
+          .values({ id, ...rowValues(input), createdAt: now, updatedAt: now })
+          .returning(),
+      () => scopeKey(input),
+    );
     await bumpPluginConfigVersion(t);
     return pluginToKong(row);
   });
 }
 
+/** `/plugins/{id or instance_name}` (Kong 3.2+ made instance_name the plugin's endpoint key). */
+function pluginKey(idOrName: string): SQL {
+  return isUuid(idOrName) ? eq(plugins.id, idOrName) : eq(plugins.instanceName, idOrName);
+}
+
 export async function getPlugin(db: Db, id: string, scope?: PluginScopeRef): Promise<KongPlugin> {
-  if (!isUuid(id)) throw new NotFoundError();
-  const [row] = await db.select().from(plugins).where(eq(plugins.id, id));
+  const [row] = await db.select().from(plugins).where(pluginKey(id));
   if (!row) throw new NotFoundError();
   if (scope) {
     const forced = await resolveScope(db, scope);
@@ -324,11 +335,15 @@ export async function updatePlugin(
     const merged = mergePatch(toBody(current), patch);
     merged.id = current.id;
     const input = await validatePlugin(t, merged, current.id);
-    const [row] = await t
-      .update(plugins)
-      .set({ ...rowValues(input), updatedAt: new Date() })
-      .where(eq(plugins.id, current.id))
-      .returning();
+    const [row] = await guardUnique(
+      () =>
+        t
+          .update(plugins)
+          .set({ ...rowValues(input), updatedAt: new Date() })
+          .where(eq(plugins.id, current.id))
+          .returning(),
+      () => scopeKey(input),
+    );
     await bumpPluginConfigVersion(t);
     return pluginToKong(row);
   });
@@ -337,25 +352,38 @@ export async function updatePlugin(
 /** PUT /plugins/{id}: creates or replaces the whole plugin (defaults re-applied). */
 export async function upsertPlugin(
   db: Db,
-  id: string,
+  idOrName: string,
   rawBody: unknown,
   options: PluginWriteOptions = {},
 ): Promise<KongPlugin> {
-  if (!isUuid(id)) throw schemaViolation({ id: "expected a valid UUID" });
   let body = asObject(rawBody);
   if (options.source === "form") body = inferForm(body);
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const forced = await resolveScope(t, options.scope);
     if (forced) body = { ...body, [forced[0]]: forced[1] };
+    let id = idOrName;
+    if (!isUuid(idOrName)) {
+      // PUT /plugins/{instance_name}: replaces that instance, or creates it with this name.
+      const [existing] = await t
+        .select({ id: plugins.id })
+        .from(plugins)
+        .where(eq(plugins.instanceName, idOrName));
+      body = { ...body, instance_name: idOrName };
+      id = existing?.id ?? (typeof body.id === "string" ? body.id : randomUUID());
+    }
     body = { ...body, id };
     const input = await validatePlugin(t, body, id);
     const now = new Date();
-    const [row] = await t
-      .insert(plugins)
-      .values({ id, ...rowValues(input), createdAt: now, updatedAt: now })
-      .onConflictDoUpdate({ target: plugins.id, set: { ...rowValues(input), updatedAt: now } })
-      .returning();
+    const [row] = await guardUnique(
+      () =>
+        t
+          .insert(plugins)
+          .values({ id, ...rowValues(input), createdAt: now, updatedAt: now })
+          .onConflictDoUpdate({ target: plugins.id, set: { ...rowValues(input), updatedAt: now } })
+          .returning(),
+      () => scopeKey(input),
+    );
     await bumpPluginConfigVersion(t);
     return pluginToKong(row);
   });
@@ -367,7 +395,6 @@ export async function setPluginEnabled(db: Db, id: string, enabled: boolean): Pr
 
 /** Idempotent, as Kong's DELETE (204 for an unknown id). */
 export async function deletePlugin(db: Db, id: string, scope?: PluginScopeRef): Promise<void> {
-  if (!isUuid(id)) return;
   await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     if (scope) {
@@ -378,7 +405,7 @@ export async function deletePlugin(db: Db, id: string, scope?: PluginScopeRef): 
         throw err;
       }
     }
-    const removed = await t.delete(plugins).where(eq(plugins.id, id)).returning({ id: plugins.id });
+    const removed = await t.delete(plugins).where(pluginKey(id)).returning({ id: plugins.id });
     if (removed.length) await bumpPluginConfigVersion(t);
   });
 }

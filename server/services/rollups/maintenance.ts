@@ -33,17 +33,21 @@ export const DEFAULT_RETENTION: RetentionSeconds = { seconds: 3600, minutes: 90_
  */
 const MIN_MINUTES_RETENTION = 7200;
 
-export function retentionFromEnv(env: NodeJS.ProcessEnv = process.env): RetentionSeconds {
+export function retentionFromEnv(env: Record<string, string | undefined> = process.env): RetentionSeconds {
   const read = (name: string, fallback: number) => {
     const raw = env[name];
     if (raw === undefined || raw === "") return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (seconds), got ${raw}`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new Error(`${name} must be a positive integer (seconds), got ${raw}`);
     return n;
   };
   return {
     seconds: read("GATEWATCH_RETENTION_SECONDS_TABLE", DEFAULT_RETENTION.seconds),
-    minutes: Math.max(MIN_MINUTES_RETENTION, read("GATEWATCH_RETENTION_MINUTES_TABLE", DEFAULT_RETENTION.minutes)),
+    minutes: Math.max(
+      MIN_MINUTES_RETENTION,
+      read("GATEWATCH_RETENTION_MINUTES_TABLE", DEFAULT_RETENTION.minutes),
+    ),
     hours: read("GATEWATCH_RETENTION_HOURS_TABLE", DEFAULT_RETENTION.hours),
   };
 }
@@ -111,7 +115,10 @@ const knownPartitions = new WeakMap<Db, Set<string>>();
 
 function known(db: Db): Set<string> {
   let set = knownPartitions.get(db);
-  if (!set) knownPartitions.set(db, (set = new Set()));
+  if (!set) {
+    set = new Set();
+    knownPartitions.set(db, set);
+  }
   return set;
 }
 
@@ -195,9 +202,9 @@ const ENTITY_SUMS = [
 ];
 
 /**
- * Folds one closed hour (unix seconds, hour-aligned) from the minute tables into the hour tables, once.
- * Returns false when it was already folded. Additive upserts (rows sorted by key), so late events already
- * routed to the hour tables are kept.
+ * Folds one closed hour (unix seconds, hour-aligned) from the minute tables into the hour tables, once,
+ * then compacts that hour's minute rows. Returns false when it was already folded. Additive upserts (rows
+ * sorted by key), so late events already routed to the hour tables are kept.
  */
 export async function foldHour(db: Db, hour: number): Promise<boolean> {
   return db.transaction(async (pgTx) => {
@@ -228,11 +235,36 @@ export async function foldHour(db: Db, hour: number): Promise<boolean> {
         ).join(", ")}, rlat_hist = gw_hist_add(t.rlat_hist, EXCLUDED.rlat_hist)`,
       )}`,
     );
+    await compactMinutes(tx, hour);
     await tx.execute(
       sql`INSERT INTO rollup_hour_folds (hour, folded_at) VALUES (to_timestamp(${hour}), to_timestamp(${Date.now() / 1000}))`,
     );
     return true;
   });
+}
+
+/**
+ * Rewrites one hour of the append-only minute tables as one row per key. Safe only once the hour is folded
+ * (the caller holds the exclusive fold lock): from then on ingest writes that hour to the hour tables, so
+ * nothing appends to these rows any more. One statement per table; readers see the old or the new rows,
+ * with equal sums either way.
+ */
+async function compactMinutes(tx: Db, hour: number): Promise<void> {
+  const range = sql`bucket_ts >= to_timestamp(${hour}) AND bucket_ts < to_timestamp(${hour + 3600})`;
+  for (const family of CODE_FAMILIES) {
+    const keys = FOLD_KEYS[family].join(", ");
+    await tx.execute(
+      sql`${sql.raw(`WITH gone AS (DELETE FROM ${family}_minutes WHERE `)}${range}${sql.raw(
+        ` RETURNING bucket_ts, ${keys}, status_code, count) INSERT INTO ${family}_minutes (bucket_ts, ${keys}, status_code, count) SELECT bucket_ts, ${keys}, status_code, sum(count) FROM gone GROUP BY bucket_ts, ${keys}, status_code`,
+      )}`,
+    );
+  }
+  const cols = [...ENTITY_SUMS, "rlat_hist"];
+  await tx.execute(
+    sql`${sql.raw("WITH gone AS (DELETE FROM entity_traffic_minutes WHERE ")}${range}${sql.raw(
+      ` RETURNING bucket_ts, entity_id, kind, ${cols.join(", ")}) INSERT INTO entity_traffic_minutes (bucket_ts, entity_id, kind, ${cols.join(", ")}) SELECT bucket_ts, entity_id, kind, ${ENTITY_SUMS.map((c) => `sum(${c})`).join(", ")}, gw_hist_sum(rlat_hist) FROM gone GROUP BY bucket_ts, entity_id, kind`,
+    )}`,
+  );
 }
 
 /** Folds every closed hour that may still hold minute rows and is not folded yet. */
@@ -253,7 +285,11 @@ export async function foldDueHours(db: Db, nowS: number, retention: RetentionSec
 }
 
 /** Drops partitions whose whole range is older than the table's retention (minutes: after folding them). */
-export async function dropExpiredPartitions(db: Db, nowS: number, retention: RetentionSeconds): Promise<string[]> {
+export async function dropExpiredPartitions(
+  db: Db,
+  nowS: number,
+  retention: RetentionSeconds,
+): Promise<string[]> {
   const dropped: string[] = [];
   const kind = dbKind(db);
   for (const grain of ["seconds", "minutes", "hours"] as Grain[]) {
@@ -323,7 +359,8 @@ export async function runMaintenance(db: Db, nowS: number, retention: RetentionS
 export function startMaintenance(db: Db, options: MaintenanceOptions = {}): { stop(): Promise<void> } {
   const retention = options.retention ?? retentionFromEnv();
   const now = options.now ?? (() => Date.now() / 1000);
-  const onError = options.onError ?? ((err: unknown) => console.error("[gatewatch] rollup maintenance:", err));
+  const onError =
+    options.onError ?? ((err: unknown) => console.error("[gatewatch] rollup maintenance:", err));
   let leader: postgres.ReservedSql | null = null;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();

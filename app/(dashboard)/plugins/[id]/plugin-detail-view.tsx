@@ -34,7 +34,7 @@ export function PluginDetailView({ id }: { id: string }) {
       <StatePanel isLoading={plugin.isLoading} error={plugin.error}>
         {p ? (
           <>
-            <dl className="grid max-w-4xl grid-cols-1 gap-4 rounded-lg border border-border bg-surface p-5 text-sm sm:grid-cols-3">
+            <dl className="grid max-w-6xl grid-cols-1 gap-4 rounded-lg border border-border bg-surface p-5 text-sm sm:grid-cols-3">
               <div>
                 <dt className="text-xs uppercase tracking-wide text-muted">Applied to</dt>
                 <dd className="mt-1">

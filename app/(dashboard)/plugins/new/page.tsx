@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PluginPicker } from "@/components/plugins/plugin-picker";
 import { lockedScopeFrom, type ScopeSearchParams } from "@/components/plugins/plugin-scope-params";
+import { ScopeLabel } from "@/components/plugins/scope-label";
 
 export const metadata: Metadata = { title: "Add plugin" };
 
@@ -17,7 +18,16 @@ export default async function NewPluginPage({ searchParams }: { searchParams: Pr
           / Add plugin
         </nav>
         <h1 className="text-xl font-semibold">Add plugin</h1>
-        <p className="text-sm text-muted">Choose the plugin to enable.</p>
+        <p className="text-sm text-muted">
+          Choose the plugin to enable
+          {lockedScope ? (
+            <>
+              {" "}
+              for <ScopeLabel refs={{ [lockedScope.kind]: { id: lockedScope.id } }} link />
+            </>
+          ) : null}
+          .
+        </p>
       </header>
       <PluginPicker lockedScope={lockedScope} />
     </div>

@@ -1,8 +1,8 @@
 import { createServer, type Server, Socket } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import * as ingestRoute from "@/app/api/ingest/route";
 import * as kongRoute from "@/app/api/ingest/kong/route";
+import * as ingestRoute from "@/app/api/ingest/route";
 import { closeDb, createPostgresDb, queryRows } from "@/db/client";
 import { createTestDb, type TestDb, testBackends } from "@/db/testing";
 import { ALL_TABLES, simulate, snapshot } from "@/server/services/ingest/__tests__/oracle";
@@ -24,7 +24,7 @@ function kongEntry(startedAt: number, status: number, proxy: number) {
     route: { id: ROUTE_ID, name: "orders-v1", paths: ["/orders"] },
     consumer: { id: CONSUMER_ID, username: "alice", custom_id: "c-42" },
     workspace: WS_ID,
-    workspace_name: "default",
+    workspace_name: "edge-ws",
     request: { size: 312, method: "GET", uri: "/orders", headers: {} },
     response: { status, size: 1840, headers: {} },
     latencies: { request: 57, kong: 3, proxy },
@@ -65,7 +65,14 @@ describe.each(testBackends())("POST /api/ingest on %s", (kind) => {
 
   it("acknowledges a batch after commit, and a repeated batch_id without counting it again", async () => {
     const nowS = Math.floor(Date.now() / 1000);
-    const { raw } = simulate({ seed: 5, startS: nowS - 20, seconds: 1, perSecond: 30, nodes: 1, tag: "http" });
+    const { raw } = simulate({
+      seed: 5,
+      startS: nowS - 20,
+      seconds: 1,
+      perSecond: 30,
+      nodes: 1,
+      tag: "http",
+    });
     const batch = raw[0];
     const first = await post("/api/ingest", batch);
     expect(first.status).toBe(200);
@@ -98,7 +105,10 @@ describe.each(testBackends())("POST /api/ingest on %s", (kind) => {
     batch.node.id = 7;
     batch.stats[0].cache_datastore_hits = -1;
     const before = await snapshot(t.db, ALL_TABLES);
-    const [batchesBefore] = await queryRows<{ n: string }>(t.db, sql`SELECT count(*) AS n FROM ingest_batches`);
+    const [batchesBefore] = await queryRows<{ n: string }>(
+      t.db,
+      sql`SELECT count(*) AS n FROM ingest_batches`,
+    );
     const res = await post("/api/ingest", batch);
     expect(res.status).toBe(400);
     const body = await res.json();
@@ -111,7 +121,10 @@ describe.each(testBackends())("POST /api/ingest on %s", (kind) => {
       { path: "stats[0].cache_datastore_hits", message: "expected integer >= 0" },
     ]);
     expect(await snapshot(t.db, ALL_TABLES)).toEqual(before);
-    const [batchesAfter] = await queryRows<{ n: string }>(t.db, sql`SELECT count(*) AS n FROM ingest_batches`);
+    const [batchesAfter] = await queryRows<{ n: string }>(
+      t.db,
+      sql`SELECT count(*) AS n FROM ingest_batches`,
+    );
     expect(batchesAfter.n).toEqual(batchesBefore.n);
 
     const notJson = await post("/api/ingest", "{nope");
@@ -122,7 +135,10 @@ describe.each(testBackends())("POST /api/ingest on %s", (kind) => {
   it("takes Kong http-log entries, single and batched, with the node from the query or headers", async () => {
     const before = await sumRequests(t, "health_minutes");
     const nowMs = Date.now() - 5000;
-    const single = await post(`/api/ingest/kong?node_id=${NODE_ID}&hostname=kong-1`, kongEntry(nowMs, 200, 52));
+    const single = await post(
+      `/api/ingest/kong?node_id=${NODE_ID}&hostname=kong-1`,
+      kongEntry(nowMs, 200, 52),
+    );
     expect(single.status).toBe(200);
     expect(await single.json()).toMatchObject({ batch_id: null, accepted: true, events: 1 });
     const array = await post(
@@ -154,12 +170,21 @@ describe.each(testBackends())("POST /api/ingest on %s", (kind) => {
     const clash = "9a0b7c1d-0000-4000-8000-0000000000a2";
     const entry = { ...kongEntry(nowMs, 200, 5), service: { id: clash, name: "orders-edge", host: "x" } };
     expect((await post(`/api/ingest/kong?node_id=${NODE_ID}`, entry)).status).toBe(200);
-    const [other] = await queryRows<{ name: string | null }>(t.db, sql`SELECT name FROM services WHERE id = ${clash}`);
+    const [other] = await queryRows<{ name: string | null }>(
+      t.db,
+      sql`SELECT name FROM services WHERE id = ${clash}`,
+    );
     expect(other).toEqual({ name: null });
-    const [ws] = await queryRows<{ name: string }>(t.db, sql`SELECT name FROM workspaces WHERE id = ${WS_ID}`);
-    expect(ws.name).toBe("default");
+    const [ws] = await queryRows<{ name: string }>(
+      t.db,
+      sql`SELECT name FROM workspaces WHERE id = ${WS_ID}`,
+    );
+    expect(ws.name).toBe("edge-ws");
 
-    const bad = await post("/api/ingest/kong", [kongEntry(nowMs, 200, 1), { ...kongEntry(nowMs, 200, 1), response: {} }]);
+    const bad = await post("/api/ingest/kong", [
+      kongEntry(nowMs, 200, 1),
+      { ...kongEntry(nowMs, 200, 1), response: {} },
+    ]);
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors).toEqual([
       { path: "node_id", message: "required (query node_id or header x-gatewatch-node-id)" },
@@ -179,7 +204,9 @@ describe.each(testBackends())("POST /api/ingest on %s", (kind) => {
     expect(none.status).toBe(401);
     const wrong = await post(`/api/ingest/kong?node_id=${NODE_ID}`, entry, { authorization: "Bearer nope" });
     expect(wrong.status).toBe(401);
-    const right = await post(`/api/ingest/kong?node_id=${NODE_ID}`, entry, { authorization: "Bearer s3cret" });
+    const right = await post(`/api/ingest/kong?node_id=${NODE_ID}`, entry, {
+      authorization: "Bearer s3cret",
+    });
     expect(right.status).toBe(200);
   });
 });
@@ -204,7 +231,8 @@ async function startProxy(target: { host: string; port: number }) {
         client.on("error", drop).on("close", drop);
         upstream.on("error", drop).on("close", drop);
       });
-      server.listen(port, "127.0.0.1", () => resolve((server?.address() as { port: number }).port));
+      const srv = server;
+      srv.listen(port, "127.0.0.1", () => resolve((srv.address() as { port: number }).port));
     });
   const port = await listen(0);
   return {
@@ -238,7 +266,14 @@ describe.runIf(testBackends().includes("postgres"))("POST /api/ingest while Post
       });
     try {
       const nowS = Math.floor(Date.now() / 1000);
-      const { raw } = simulate({ seed: 8, startS: nowS - 30, seconds: 6, perSecond: 20, nodes: 1, tag: "outage" });
+      const { raw } = simulate({
+        seed: 8,
+        startS: nowS - 30,
+        seconds: 6,
+        perSecond: 20,
+        nodes: 1,
+        tag: "outage",
+      });
       const acknowledged = new Set<string>();
       for (const b of raw.slice(0, 2)) {
         const res = await post(b);
@@ -262,7 +297,10 @@ describe.runIf(testBackends().includes("postgres"))("POST /api/ingest while Post
         expect(res.status).toBe(200);
         acknowledged.add(b.batch_id);
       }
-      const ids = await queryRows<{ batch_id: string }>(t.db, sql`SELECT batch_id FROM ingest_batches ORDER BY 1`);
+      const ids = await queryRows<{ batch_id: string }>(
+        t.db,
+        sql`SELECT batch_id FROM ingest_batches ORDER BY 1`,
+      );
       expect(ids.map((r) => r.batch_id)).toEqual([...acknowledged].sort());
       const events = raw.reduce((n, b) => n + b.requests.length, 0);
       expect(await sumRequests(t, "health_minutes")).toBe(events);

@@ -31,7 +31,11 @@ function checkToken(req: Request): Response | null {
   const given = Buffer.from(header.startsWith("Bearer ") ? header.slice(7) : "");
   const want = Buffer.from(token);
   if (given.length === want.length && timingSafeEqual(given, want)) return null;
-  return json(401, { message: "missing or invalid bearer token" }, { "WWW-Authenticate": 'Bearer realm="ingest"' });
+  return json(
+    401,
+    { message: "missing or invalid bearer token" },
+    { "WWW-Authenticate": 'Bearer realm="ingest"' },
+  );
 }
 
 /** Reads the body with a hard cap, without trusting Content-Length alone. */
@@ -65,7 +69,10 @@ async function readJson(req: Request): Promise<unknown> {
 }
 
 /** Parse → validate → ingest → reply; every failure becomes its documented status. */
-export async function handleIngest(req: Request, validate: (body: unknown) => IngestBatch): Promise<Response> {
+export async function handleIngest(
+  req: Request,
+  validate: (body: unknown) => IngestBatch,
+): Promise<Response> {
   const denied = checkToken(req);
   if (denied) return denied;
   try {

@@ -226,8 +226,9 @@ export function buildLegacyFamilies(input: ExpositionInput): Family[] {
 
 /**
  * Kong 3.9 format (kong-plugins §1b.2), so Kong's current Grafana dashboard works. Each instance's flags pick
- * the families its traffic appears in (all default false, §2.5), and `per_consumer` fills the consumer label.
- * The flags are applied when the scrape is rendered, to counters kept at the finest grain.
+ * the families its traffic appears in (all default false, §2.5); they are applied when the scrape is rendered,
+ * to counters kept at the finest grain. `per_consumer` fills the consumer label: consumers are recorded only
+ * while it is on (counters.ts), and shown only while it is on.
  */
 export function buildKong3Families(input: ExpositionInput): Family[] {
   const configs = new Map(input.instances.map((i) => [i.id, i.config]));

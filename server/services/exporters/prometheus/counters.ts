@@ -5,7 +5,10 @@ import type { IngestBatch, IngestEvent } from "@/server/services/ingest/types";
 import { UNION_BUCKETS, unionBucketOf } from "./families";
 
 /** The prometheus instance covering an event (Kong's precedence), or null when none is enabled for it. */
-export type CoveringInstance = (event: IngestEvent) => { id: string } | null;
+export type CoveringInstance = (event: IngestEvent) => {
+  id: string;
+  config: { per_consumer?: boolean } | null;
+} | null;
 
 export type RequestCounter = {
   seriesId: string;
@@ -72,7 +75,9 @@ export function aggregateBatch(batch: IngestBatch, covering: CoveringInstance): 
     const instance = covering(e);
     if (!instance) continue;
     const workspace = e.workspaceName ?? "";
-    const consumer = e.consumerUsername ?? "";
+    // Like Kong, the consumer is recorded only while the instance has per_consumer; this also keeps the
+    // consumer dimension (the costliest one, ingest-limits) out of the table for everyone else.
+    const consumer = instance.config?.per_consumer ? (e.consumerUsername ?? "") : "";
     const source = e.latProxy === null ? "kong" : "service";
     const rkey = JSON.stringify([
       instance.id,

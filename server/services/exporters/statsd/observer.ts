@@ -3,6 +3,7 @@ import type { StatsdConfig } from "@/lib/plugins/statsd";
 import type { IngestObserver } from "../../ingest/observer";
 import type { IngestBatch, IngestEvent } from "../../ingest/types";
 import { type ActivePlugin, getPluginResolver, type PluginResolver } from "../../plugins/precedence";
+import { createSendBudget, sendBudgetFromEnv } from "./budget";
 import {
   type DeliveryCounters,
   deliveryCounters,
@@ -19,7 +20,7 @@ import {
   type StatsdFormatter,
 } from "./format";
 import { type QueueItem, queueParams, SendQueue } from "./queue";
-import { type StatsdTarget, sendStatsdLines } from "./transport";
+import { StatsdSender, type StatsdTarget } from "./transport";
 
 export type StatsdObserver = IngestObserver & {
   afterCommit(batch: IngestBatch): void;
@@ -33,6 +34,8 @@ export type StatsdObserverOptions = {
   db: Db;
   /** How often the delivery counters are written to the database. */
   persistIntervalMs?: number;
+  /** Share of the event loop the sender may use (see budget.ts); default STATSD_SEND_BUDGET or 0.1. */
+  sendBudget?: number;
 };
 
 /**
@@ -52,6 +55,8 @@ type Current = { target: StatsdTarget; formatter: StatsdFormatter };
 
 /** One enabled plugin instance, compiled for its current config. */
 type Instance = {
+  /** The resolver's plugin object this was built from: the same object until the plugin config changes. */
+  source: ActivePlugin<StatsdConfig>;
   configJson: string;
   formatter: StatsdFormatter;
   allowStatus: (status: number) => boolean;
@@ -60,6 +65,7 @@ type Instance = {
   eager: boolean;
   current: Current;
   queue: SendQueue<Entry>;
+  sender: StatsdSender;
   counters: DeliveryCounters;
 };
 
@@ -78,7 +84,9 @@ const observers = new Set<StatsdObserver>();
 export function createStatsdObserver({
   db,
   persistIntervalMs = 5_000,
+  sendBudget = sendBudgetFromEnv(),
 }: StatsdObserverOptions): StatsdObserver {
+  const budget = createSendBudget(sendBudget);
   const instances = new Map<string, Instance>();
   const shdictSentAt = new Map<string, number>();
   let pending: IngestBatch[] = [];
@@ -96,8 +104,12 @@ export function createStatsdObserver({
 
   function instanceFor(plugin: ActivePlugin<StatsdConfig>): Instance {
     const existing = instances.get(plugin.id);
+    if (existing?.source === plugin) return existing;
     const configJson = JSON.stringify(plugin.config);
-    if (existing && existing.configJson === configJson) return existing;
+    if (existing && existing.configJson === configJson) {
+      existing.source = plugin;
+      return existing;
+    }
     const config = plugin.config;
     const target: StatsdTarget = {
       host: config.host,
@@ -113,19 +125,25 @@ export function createStatsdObserver({
       existing.queue.setParams(params);
       existing.current.target = target;
       existing.current.formatter = formatter;
-      instance = { ...existing, configJson, formatter };
+      instance = { ...existing, source: plugin, configJson, formatter };
     } else {
       const counters = deliveryCounters(plugin.id);
       const current: Current = { target, formatter };
+      const sender = new StatsdSender();
       const queue = new SendQueue<Entry>(
         params,
         async (batch) => {
+          await budget.wait();
+          // Formatting and the socket writes run synchronously here; that is what the budget charges.
+          const started = performance.now();
           const lines: string[] = [];
           for (const entry of batch) {
             entry.lines ??= current.formatter.format(entry.event, entry.hostname, entry.shdict);
             for (const line of entry.lines) lines.push(line);
           }
-          const result = await sendStatsdLines(current.target, lines);
+          const sending = sender.send(current.target, lines);
+          budget.spend(performance.now() - started);
+          const result = await sending;
           return { ...result, lines: lines.length };
         },
         {
@@ -143,6 +161,7 @@ export function createStatsdObserver({
       counters.queuedLines = () => queue.queuedLines();
       counters.retryingBatches = () => queue.retrying();
       instance = {
+        source: plugin,
         configJson,
         formatter,
         allowStatus: () => true,
@@ -150,6 +169,7 @@ export function createStatsdObserver({
         eager: false,
         current,
         queue,
+        sender,
         counters,
       };
     }
@@ -278,6 +298,7 @@ export function createStatsdObserver({
         await drain;
       }
       await Promise.all([...instances.values()].map((i) => i.queue.close(deadline)));
+      for (const i of instances.values()) i.sender.close();
       await persistStatsdDelivery(db).catch((err) =>
         console.error("[statsd] could not write the delivery counters:", err),
       );

@@ -64,13 +64,16 @@ describe.each(testBackends())("ingestBatch on %s", (kind) => {
       const r = await ingestBatch(t.db, b, { retention: RETENTION });
       expect(r.accepted).toBe(false);
     }
-    const hours = new Set(batches.flatMap((b) => b.events.map((e) => Math.floor(e.startedAt / 3_600_000) * 3600)));
+    const hours = new Set(
+      batches.flatMap((b) => b.events.map((e) => Math.floor(e.startedAt / 3_600_000) * 3600)),
+    );
     for (const h of hours) expect(await foldHour(t.db, h)).toBe(true);
     expect(await foldHour(t.db, [...hours][0])).toBe(false); // a second fold of the same hour is a no-op
 
     const expected = oracle(batches, { secondsFrom: nowS - RETENTION.seconds });
     const actual = await snapshot(t.db, ALL_TABLES);
-    for (const table of ALL_TABLES) expect({ table, rows: actual[table] }).toEqual({ table, rows: expected[table] });
+    for (const table of ALL_TABLES)
+      expect({ table, rows: actual[table] }).toEqual({ table, rows: expected[table] });
     const oldEvents = old.batches.reduce((n, b) => n + b.events.length + b.stats.length, 0);
     expect(skippedSeconds).toBe(oldEvents);
   });
@@ -118,7 +121,12 @@ describe.each(testBackends())("ingestBatch on %s", (kind) => {
     expect(r.skipped.health_hours).toBeUndefined();
     const count = async (table: string) =>
       Number(
-        (await queryRows<{ n: string }>(t.db, sql.raw(`SELECT coalesce(sum(requests), 0) AS n FROM ${table} WHERE node_id = '${node.id}'`)))[0].n,
+        (
+          await queryRows<{ n: string }>(
+            t.db,
+            sql.raw(`SELECT coalesce(sum(requests), 0) AS n FROM ${table} WHERE node_id = '${node.id}'`),
+          )
+        )[0].n,
       );
     expect(await count("health_seconds")).toBe(0);
     expect(await count("health_minutes")).toBe(0);
@@ -149,7 +157,11 @@ describe.each(testBackends())("ingestBatch on %s", (kind) => {
     );
     expect(defaults).toEqual([]); // never a default partition
     // and ingest recreates what it needs on demand
-    await ingestBatch(t.db, { batchId: "window-3", node, events: [event(nowS * 1000)], stats: [] }, { retention });
+    await ingestBatch(
+      t.db,
+      { batchId: "window-3", node, events: [event(nowS * 1000)], stats: [] },
+      { retention },
+    );
     expect(await count("health_seconds")).toBe(1);
   });
 
@@ -211,7 +223,15 @@ describe.each(testBackends())("ingestBatch on %s", (kind) => {
       const db = own.db;
       const nowS = Math.floor(Date.now() / 1000);
       const sims = [0, 1, 2, 3].map((i) =>
-        simulate({ seed: 20 + i, clusterSeed: 20, startS: nowS - 60, seconds: 15, perSecond: 150, nodes: 2, tag: `c${i}` }),
+        simulate({
+          seed: 20 + i,
+          clusterSeed: 20,
+          startS: nowS - 60,
+          seconds: 15,
+          perSecond: 150,
+          nodes: 2,
+          tag: `c${i}`,
+        }),
       );
       const deadlocks = async () => {
         await db.execute(sql`SELECT pg_stat_force_next_flush()`);
@@ -232,7 +252,11 @@ describe.each(testBackends())("ingestBatch on %s", (kind) => {
       await new Promise((r) => setTimeout(r, 600));
       expect(await deadlocks()).toBe(before);
       const expected = oracle(sims.flatMap((s) => s.batches));
-      const actual = await snapshot(db, ["codes_route_minutes", "codes_consumer_route_minutes", "entity_traffic_minutes"]);
+      const actual = await snapshot(db, [
+        "codes_route_minutes",
+        "codes_consumer_route_minutes",
+        "entity_traffic_minutes",
+      ]);
       for (const table of ["codes_route_minutes", "codes_consumer_route_minutes", "entity_traffic_minutes"]) {
         for (const [key, values] of Object.entries(expected[table] ?? {}))
           expect({ table, key, values: actual[table]?.[key] }).toEqual({ table, key, values });

@@ -112,8 +112,14 @@ export function oracle(batches: IngestBatch[], options: OracleOptions = {}): Sna
         if (e.serviceId === null && e.apiId === null)
           bump(table(`codes_unmatched_${suffix}`), `${bucket}|${node}|${e.status}`, [1], "+");
         if (e.serviceId !== null)
-          bump(table(`codes_route_${suffix}`), `${bucket}|${e.routeId ?? ZERO_UUID}|${e.serviceId}|${e.status}`, [1], "+");
-        if (e.apiId !== null) bump(table(`codes_api_${suffix}`), `${bucket}|${e.apiId}|${e.status}`, [1], "+");
+          bump(
+            table(`codes_route_${suffix}`),
+            `${bucket}|${e.routeId ?? ZERO_UUID}|${e.serviceId}|${e.status}`,
+            [1],
+            "+",
+          );
+        if (e.apiId !== null)
+          bump(table(`codes_api_${suffix}`), `${bucket}|${e.apiId}|${e.status}`, [1], "+");
         if (e.consumerId !== null)
           bump(
             table(`codes_consumer_route_${suffix}`),
@@ -254,9 +260,14 @@ export const ALL_TABLES = [
   "health_seconds",
   "health_minutes",
   "health_hours",
-  ...["codes_node", "codes_unmatched", "codes_route", "codes_api", "codes_consumer_route", "entity_traffic"].flatMap(
-    (f) => [`${f}_minutes`, `${f}_hours`],
-  ),
+  ...[
+    "codes_node",
+    "codes_unmatched",
+    "codes_route",
+    "codes_api",
+    "codes_consumer_route",
+    "entity_traffic",
+  ].flatMap((f) => [`${f}_minutes`, `${f}_hours`]),
 ];
 
 /** Simulated native batches (lib/simulator) over [startS, startS + seconds), one per node-second. */
@@ -270,7 +281,11 @@ export function simulate(options: {
   /** the entities' seed; the same value gives the same ids (overlapping keys across simulations) */
   clusterSeed?: number;
 }): { raw: NativeBatch[]; batches: IngestBatch[] } {
-  const cluster = createCluster({ nodes: options.nodes ?? 3, seed: options.clusterSeed ?? options.seed, consumers: 50 });
+  const cluster = createCluster({
+    nodes: options.nodes ?? 3,
+    seed: options.clusterSeed ?? options.seed,
+    consumers: 50,
+  });
   const rng = createRng(options.seed * 7 + 1);
   const raw: NativeBatch[] = [];
   for (let s = 0; s < options.seconds; s++) {
@@ -280,7 +295,9 @@ export function simulate(options: {
       raw.push({
         batch_id: `${options.tag ?? "t"}-${options.seed}-${at}-${n}`,
         node: { id: node.id, hostname: node.hostname, version: node.version },
-        requests: Array.from({ length: count }, () => generateRequest(cluster, rng, at * 1000 + Math.floor(rng() * 1000))),
+        requests: Array.from({ length: count }, () =>
+          generateRequest(cluster, rng, at * 1000 + Math.floor(rng() * 1000)),
+        ),
         stats: [generateStats(rng, at, count)],
       });
     });

@@ -93,7 +93,8 @@ describe.each(testBackends())("plugin precedence (%s)", (kind) => {
       await setPluginEnabled(db, ids[label], false);
     }
     expect(await resolvedLabel(tg)).toBeNull();
-    for (const label of ["api+consumer", "consumer", "api", "global"]) await setPluginEnabled(db, ids[label], true);
+    for (const label of ["api+consumer", "consumer", "api", "global"])
+      await setPluginEnabled(db, ids[label], true);
     expect(await resolvedLabel(target({ apiId: A }))).toBe("api");
   });
 
@@ -117,19 +118,24 @@ describe.each(testBackends())("plugin precedence (%s)", (kind) => {
     expect(r3.enabled("statsd")).toHaveLength(0);
   });
 
-  it.runIf(kind === "postgres")("a second instance (another Db handle) sees writes on its next call", async () => {
-    const other = createPostgresDb(t.url!, { max: 2 });
-    try {
-      const before = await getPluginResolver(other);
-      expect(before.resolve("prometheus", target({ serviceId: S }))?.id).toBe(ids.service);
-      await setPluginEnabled(db, ids.service, false);
-      const after = await getPluginResolver(other);
-      expect(after.version).toBeGreaterThan(before.version);
-      expect(after.resolve("prometheus", target({ serviceId: S }))?.id).toBe(ids.global);
-      await setPluginEnabled(db, ids.service, true);
-      expect((await getPluginResolver(other)).resolve("prometheus", target({ serviceId: S }))?.id).toBe(ids.service);
-    } finally {
-      await closeDb(other);
-    }
-  });
+  it.runIf(kind === "postgres")(
+    "a second instance (another Db handle) sees writes on its next call",
+    async () => {
+      const other = createPostgresDb(t.url!, { max: 2 });
+      try {
+        const before = await getPluginResolver(other);
+        expect(before.resolve("prometheus", target({ serviceId: S }))?.id).toBe(ids.service);
+        await setPluginEnabled(db, ids.service, false);
+        const after = await getPluginResolver(other);
+        expect(after.version).toBeGreaterThan(before.version);
+        expect(after.resolve("prometheus", target({ serviceId: S }))?.id).toBe(ids.global);
+        await setPluginEnabled(db, ids.service, true);
+        expect((await getPluginResolver(other)).resolve("prometheus", target({ serviceId: S }))?.id).toBe(
+          ids.service,
+        );
+      } finally {
+        await closeDb(other);
+      }
+    },
+  );
 });

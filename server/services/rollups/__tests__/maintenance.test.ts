@@ -4,7 +4,13 @@ import { closeDb, createPostgresDb, queryRows } from "@/db/client";
 import { createTestDb, type TestDb, testBackends } from "@/db/testing";
 import { ingestBatch } from "@/server/services/ingest/ingest-batch";
 import type { IngestBatch } from "@/server/services/ingest/types";
-import { listPartitions, ROLLUP_TABLES, retentionFromEnv, runMaintenance, startMaintenance } from "../maintenance";
+import {
+  listPartitions,
+  ROLLUP_TABLES,
+  retentionFromEnv,
+  runMaintenance,
+  startMaintenance,
+} from "../maintenance";
 
 const NODE = { id: "3c4d5e6f-0000-4000-8000-000000000001", hostname: "gw-m", version: null };
 const SERVICE = "3c4d5e6f-0000-4000-8000-0000000000a1";
@@ -72,7 +78,10 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
       const starts = (await listPartitions(t.db, table)).map((p) => p.start);
       const span = table.endsWith("_hours") ? 86_400 : 3600;
       const current = nowS - (nowS % span);
-      expect({ table, ahead: [current, current + span, current + 2 * span].every((s) => starts.includes(s)) }).toEqual({
+      expect({
+        table,
+        ahead: [current, current + span, current + 2 * span].every((s) => starts.includes(s)),
+      }).toEqual({
         table,
         ahead: true,
       });

@@ -4,6 +4,7 @@ import { ENTITY_HISTOGRAM, quantile } from "@/lib/histogram";
 import { type RangeInput, resolveRange } from "@/lib/time-range";
 import { NotFoundError } from "@/server/errors";
 import { isUuid } from "./codes";
+import { histFrom, histSums } from "./health";
 import { num, num0, planSegments, rangeFor, table, tsBetween } from "./levels";
 import type { EntityDetail, EntityKind, EntityRow, EntityTable } from "./types";
 
@@ -32,7 +33,12 @@ export async function getEntityTable(
   );
   const source = sql`(${sql.join(arms, sql` UNION ALL `)}) AS e`;
   const names = ENTITY_NAMES[params.kind];
-  const [entities, totals, cells] = await Promise.all([
+  const [len] = await queryRows<{ n: unknown }>(
+    db,
+    sql`SELECT max(cardinality(rlat_hist)) AS n FROM ${source}`,
+  );
+  const histLen = num0(len?.n);
+  const [entities, totals] = await Promise.all([
     queryRows<{ id: string; name: string | null }>(
       db,
       sql`SELECT id::text AS id, ${names.name} AS name FROM ${names.table}`,
@@ -42,24 +48,10 @@ export async function getEntityTable(
       sql`SELECT entity_id::text AS id, sum(requests)::float8 AS requests, sum(status_4xx)::float8 AS s4,
                  sum(status_5xx)::float8 AS s5,
                  extract(epoch from max(bucket_ts) FILTER (WHERE requests > 0))::float8 AS last_seen
+                 ${histSums("rlat_hist", "h", histLen)}
           FROM ${source} GROUP BY 1`,
     ),
-    queryRows<{ id: string; i: unknown; n: unknown }>(
-      db,
-      sql`SELECT entity_id::text AS id, u.i::int AS i, sum(u.n)::float8 AS n
-          FROM ${source}, unnest(e.rlat_hist) WITH ORDINALITY AS u(n, i)
-          WHERE u.n > 0 GROUP BY 1, 2`,
-    ),
   ]);
-  const hists = new Map<string, number[]>();
-  for (const c of cells) {
-    let h = hists.get(c.id);
-    if (!h) {
-      h = [];
-      hists.set(c.id, h);
-    }
-    h[num0(c.i) - 1] = num0(c.n);
-  }
   const byId = new Map<string, EntityRow>();
   for (const e of entities)
     byId.set(e.id, {
@@ -76,7 +68,7 @@ export async function getEntityTable(
     const requests = num0(t.requests);
     const s4 = num0(t.s4);
     const s5 = num0(t.s5);
-    const h = hists.get(t.id);
+    const h = histFrom(t, "h", histLen);
     byId.set(t.id, {
       id: t.id,
       name: byId.get(t.id)?.name ?? null,

@@ -37,7 +37,7 @@ describe("counters survive a restart (file-backed PGlite)", () => {
     } finally {
       await closeDb(second);
     }
-  });
+  }, 180_000); // two file-backed PGlite starts and migrations
 });
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)("several Gatewatch instances on one PostgreSQL", () => {

@@ -12,6 +12,7 @@ import {
   ingest,
   NODE_A,
   request,
+  setPluginConfig,
   setPluginEnabled,
 } from "./support";
 
@@ -149,12 +150,15 @@ describe.each(testBackends())("which traffic counts (%s)", (kind) => {
     expect(legacyText).toContain('kong_http_status{code="200",service="mock-service"} 1\n');
   });
 
-  it("per_consumer fills the consumer label with the username", async () => {
-    await enablePrometheus(t.db, {}, ALL_FLAGS);
+  it("per_consumer fills the consumer label with the username, from the moment it is on", async () => {
+    const id = await enablePrometheus(t.db, {}, { ...ALL_FLAGS, per_consumer: false });
+    await ingest(t.db, NODE_A, [request({ service: MOCK, route: HTTP_ROUTE, consumer: ALICE })]);
+    await setPluginConfig(t.db, id, { per_consumer: true });
     await ingest(t.db, NODE_A, [request({ service: MOCK, route: HTTP_ROUTE, consumer: ALICE })]);
     const text = await renderMetrics(t.db, { format: "kong3" });
-    expect(text).toContain(
-      'kong_http_requests_total{service="mock-service",route="http-route",code="200",source="service",workspace="default",consumer="alice"} 1\n',
-    );
+    const line = (consumer: string) =>
+      `kong_http_requests_total{service="mock-service",route="http-route",code="200",source="service",workspace="default",consumer="${consumer}"} 1\n`;
+    expect(text).toContain(line(""));
+    expect(text).toContain(line("alice"));
   });
 });

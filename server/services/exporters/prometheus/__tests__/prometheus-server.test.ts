@@ -143,7 +143,7 @@ scrape_configs:
     prom.once("exit", (code) => {
       if (code) console.error(`prometheus exited with ${code}:\n${log}`);
     });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     ingesting = false;

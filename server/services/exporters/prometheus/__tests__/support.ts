@@ -60,6 +60,17 @@ export async function setPluginEnabled(db: Db, id: string, enabled: boolean): Pr
   });
 }
 
+export async function setPluginConfig(db: Db, id: string, config: Partial<PrometheusConfig>): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx.select({ config: plugins.config }).from(plugins).where(eq(plugins.id, id));
+    await tx
+      .update(plugins)
+      .set({ config: { ...(row.config as object), ...config } })
+      .where(eq(plugins.id, id));
+    await bumpPluginConfigVersion(tx as unknown as Db);
+  });
+}
+
 export async function deletePlugin(db: Db, id: string): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.delete(plugins).where(eq(plugins.id, id));

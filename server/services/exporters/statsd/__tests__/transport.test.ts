@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { compileStatsdFormatter } from "../format";
-import { sendStatsdLines } from "../transport";
+import { StatsdSender, sendStatsdLines } from "../transport";
 import { event, freePort, statsdConfig, type TcpSink, tcpSink, type UdpSink, udpSink } from "./helpers";
 
 const closers: (() => Promise<void>)[] = [];
@@ -97,5 +97,43 @@ describe("sendStatsdLines over real sockets (kong-plugins §1d.6, §1d.7)", () =
     await expect(
       sendStatsdLines({ host: "statsd.invalid", port: 8125, useTcp: false, udpPacketSize: 0 }, ["a:1|c"]),
     ).rejects.toThrow(/^failed to connect to statsd\.invalid:8125: /);
+  });
+
+  it("a sender keeps one TCP connection for consecutive batches, and reconnects after the server went away", async () => {
+    const sender = new StatsdSender();
+    closers.push(async () => sender.close());
+    const first = await tcp();
+    const target = { host: "127.0.0.1", port: first.port, useTcp: true, udpPacketSize: 0 };
+    await sender.send(target, ["a:1|c"]);
+    await sender.send(target, ["b:1|c", "c:1|c"]);
+    expect(await first.waitForText((t) => t.length >= 18)).toBe("a:1|c\nb:1|c\nc:1|c\n");
+    expect(first.connections).toBe(1);
+
+    await first.close();
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(sender.send(target, ["d:1|c"])).rejects.toThrow(
+      `failed to connect to 127.0.0.1:${first.port}: connection refused`,
+    );
+    const again = await tcpSink(first.port);
+    closers.push(again.close);
+    await sender.send(target, ["e:1|c"]);
+    expect(await again.waitForText((t) => t.length >= 6)).toBe("e:1|c\n");
+  });
+
+  it("a sender keeps one UDP socket, and a later batch reports the ICMP refusal of a server that stopped", async () => {
+    const sender = new StatsdSender();
+    closers.push(async () => sender.close());
+    const sink = await udpSink();
+    const target = { host: "127.0.0.1", port: sink.port, useTcp: false, udpPacketSize: 0 };
+    await sender.send(target, ["a:1|c"]);
+    await sender.send(target, ["b:1|c"]);
+    expect(await sink.waitFor(2)).toEqual(["a:1|c", "b:1|c"]);
+    await sink.close();
+    // The refusal of this datagram comes back after it was handed to the kernel: the next batch sees it.
+    await sender.send(target, ["c:1|c"]).catch(() => {});
+    await new Promise((r) => setTimeout(r, 20));
+    await expect(sender.send(target, ["d:1|c"])).rejects.toThrow(
+      `failed to send data to 127.0.0.1:${sink.port}: connection refused`,
+    );
   });
 });
