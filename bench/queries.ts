@@ -13,7 +13,8 @@
  *
  * Env: TEST_DATABASE_URL or BENCH_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres);
  * the database is created and dropped. BENCH_RUNS (25). BENCH_KEEP=1 keeps the loaded database (its URL is
- * printed) and BENCH_REUSE=<url> times the queries against such a database without loading.
+ * printed) and BENCH_REUSE=<url> times the queries against such a database without loading; BENCH_ONLY=<regex>
+ * times only the matching queries.
  */
 import { sql } from "drizzle-orm";
 import { closeDb, createPostgresDb, type Db } from "@/db/client";
@@ -278,7 +279,10 @@ async function load(db: Db, nowS: number): Promise<void> {
 
 type Result = { name: string; median: number; p95: number; min: number };
 
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
+
 async function time(name: string, fn: () => Promise<unknown>): Promise<Result> {
+  if (ONLY && !ONLY.test(name)) return { name, median: Number.NaN, p95: Number.NaN, min: Number.NaN };
   await fn();
   await fn();
   const samples: number[] = [];
@@ -299,7 +303,7 @@ function print(title: string, results: Result[]): void {
   console.log(
     `${"query".padEnd(58)} ${"median ms".padStart(10)} ${"p95 ms".padStart(8)}  ≤${TARGET_MS} ms p95`,
   );
-  for (const r of results)
+  for (const r of results.filter((x) => !Number.isNaN(x.median)))
     console.log(
       `${r.name.padEnd(58)} ${r.median.toFixed(1).padStart(10)} ${r.p95.toFixed(1).padStart(8)}  ${r.p95 <= TARGET_MS ? "yes" : "NO"}`,
     );
@@ -524,7 +528,7 @@ async function main(): Promise<void> {
       console.log(
         `  ${a.name}: ${a.median.toFixed(1)}  vs  ${b.name}: ${b.median.toFixed(1)}  → ${(b.median / a.median).toFixed(2)}×`,
       );
-    const all = [...dashboard, ...vitals];
+    const all = [...dashboard, ...vitals].filter((x) => !Number.isNaN(x.median));
     const over = all.filter((r) => r.p95 > TARGET_MS);
     console.log(
       `\n${all.length - over.length}/${all.length} queries within ${TARGET_MS} ms p95${over.length ? `; over: ${over.map((r) => r.name).join(", ")}` : ""}`,
@@ -534,8 +538,7 @@ async function main(): Promise<void> {
       console.log(`kept ${t.url}`);
       await closeDb(db);
       process.exit(0); // the admin connection of createTestDb stays open for the kept database
-    }
-    else if (t) await t.close();
+    } else if (t) await t.close();
     else await closeDb(db);
   }
 }

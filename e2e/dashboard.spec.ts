@@ -1,5 +1,6 @@
+import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
-import { chart, gotoAndSettle, linePaths, metric, segments } from "./helpers/dashboard";
+import { chart, gotoAndSettle, linePaths, metric, parseCsv, segments, trpcQuery } from "./helpers/dashboard";
 import { SEED, seedTraffic } from "./helpers/seed";
 
 /**
@@ -22,7 +23,13 @@ test("the overview shows the totals that were sent", async ({ page }) => {
   await expect(metric(page, "errorRate4xx")).toHaveText("8.80 %");
   // every stats sample said 3 hits and 1 miss
   await expect(metric(page, "cacheHitRatio")).toHaveText("75.0 %");
-  for (const name of ["Requests per second", "Proxy latency", "Upstream latency", "Status code classes", "Cache hit ratio"]) {
+  for (const name of [
+    "Requests per second",
+    "Proxy latency",
+    "Upstream latency",
+    "Status code classes",
+    "Cache hit ratio",
+  ]) {
     await expect(chart(page, `${name}, Cluster`)).toBeVisible();
   }
 });
@@ -109,9 +116,18 @@ test("a shared URL reopens the same view", async ({ page, browser }) => {
   const shared = page.url();
   const other = await browser.newPage();
   await gotoAndSettle(other, shared);
-  await expect(other.getByRole("button", { name: "1h", exact: true })).toHaveAttribute("aria-pressed", "true");
-  await expect(other.getByRole("button", { name: "Show times in UTC" })).toHaveAttribute("aria-pressed", "true");
-  await expect(other.getByRole("button", { name: "Overlay node gw-beta" })).toHaveAttribute("aria-pressed", "true");
+  await expect(other.getByRole("button", { name: "1h", exact: true })).toHaveAttribute(
+    "aria-pressed",
+    "true",
+  );
+  await expect(other.getByRole("button", { name: "Show times in UTC" })).toHaveAttribute(
+    "aria-pressed",
+    "true",
+  );
+  await expect(other.getByRole("button", { name: "Overlay node gw-beta" })).toHaveAttribute(
+    "aria-pressed",
+    "true",
+  );
   await expect(
     chart(other, "Requests per second, Cluster").locator("path.recharts-line-curve[stroke-dasharray]"),
   ).toHaveCount(1);
@@ -124,7 +140,12 @@ test("services list and detail show the traffic that was sent", async ({ page })
   const table = page.getByRole("table", { name: /Services traffic/ });
   const orders = table.getByRole("row", { name: /orders/ });
   await expect(orders.getByRole("cell").nth(1)).toHaveText("80");
-  await expect(table.getByRole("row", { name: /payments/ }).getByRole("cell").nth(1)).toHaveText("40");
+  await expect(
+    table
+      .getByRole("row", { name: /payments/ })
+      .getByRole("cell")
+      .nth(1),
+  ).toHaveText("40");
   await page.getByRole("searchbox", { name: "Search services" }).fill("pay");
   await expect(table.getByRole("row", { name: /orders/ })).toHaveCount(0);
   await expect(page).toHaveURL(/q=pay/);
@@ -132,7 +153,46 @@ test("services list and detail show the traffic that was sent", async ({ page })
   await expect(page.getByRole("heading", { level: 1, name: "payments" })).toBeVisible();
   await expect(chart(page, "Status codes over time, payments")).toBeVisible();
   const pairs = page.getByRole("table", { name: "Requests per consumer and route" });
-  await expect(pairs.getByRole("row", { name: /bob.*payments-v1/ }).getByRole("cell").nth(2)).toHaveText("40");
+  await expect(
+    pairs
+      .getByRole("row", { name: /bob.*payments-v1/ })
+      .getByRole("cell")
+      .nth(2),
+  ).toHaveText("40");
+});
+
+test("a CSV download holds the API's numbers for what the view shows", async ({ page }) => {
+  await gotoAndSettle(page, `/?${R}&node=${SEED.nodes.idle.id}`);
+  const download = async (label: string) => {
+    const [file] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: label }).first().click(),
+    ]);
+    return parseCsv(await readFile((await file.path())!, "utf8"));
+  };
+  const summary = await download("Download summary as CSV");
+  const api = await trpcQuery<{ current: { requests: number | null; errorRate5xx: number | null } }>(
+    page,
+    "dashboard.summary",
+    { range: { preset: "1h" } },
+  );
+  const current = summary.find((r) => r.period === "current");
+  expect(Number(current?.requests)).toBe(api.current.requests);
+  expect(Number(current?.requests)).toBe(SEED.totals.requests);
+  expect(Number(current?.error_rate_5xx)).toBeCloseTo(api.current.errorRate5xx ?? Number.NaN, 6);
+
+  // the health CSV has the cluster and the overlaid node, bucket by bucket, as the charts draw them
+  const health = await download("Download Requests per second as CSV");
+  const sum = (scope: string) =>
+    health
+      .filter((r) => r.scope === scope)
+      .reduce((n, r) => n + (r.requests === "" ? 0 : Number(r.requests)), 0);
+  expect(sum("cluster")).toBe(SEED.totals.requests);
+  expect(health.some((r) => r.node_id === SEED.nodes.idle.id)).toBe(true);
+  const idleRows = health.filter((r) => r.node_id === SEED.nodes.idle.id);
+  expect(idleRows.reduce((n, r) => n + Number(r.requests || 0), 0)).toBe(SEED.totals.byNode.idle);
+  // idle buckets have no latency (an empty cell, not 0)
+  expect(idleRows.some((r) => r.state === "idle" && r.proxy_avg_ms === "")).toBe(true);
 });
 
 test("dark mode toggles and persists", async ({ page }) => {

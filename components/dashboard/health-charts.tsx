@@ -40,7 +40,7 @@ export function HealthCharts({ subject, data, isLoading, error, time, csvHref, c
     desc: string;
     series: SeriesSpec[];
     format: (v: number) => string;
-    wide?: boolean;
+    csv?: string;
   }[] = [
     {
       title: "Requests per second",

@@ -53,6 +53,7 @@ export function OverviewView() {
         {...queryState(health)}
         time={time}
         csvHref={exportHref("health", time.input, { overlay }, time.tz)}
+        classesCsvHref={exportHref("status-classes", time.input, {}, time.tz)}
       />
     </>
   );

@@ -7,7 +7,9 @@ export function chart(page: Page, name: string | RegExp): Locator {
 
 /** `d` attributes of a chart's line paths; overlay (per-node) lines are the dashed ones. */
 export async function linePaths(c: Locator, opts: { dashed?: boolean } = {}): Promise<string[]> {
-  const lines = c.locator(opts.dashed ? "path.recharts-line-curve[stroke-dasharray]" : "path.recharts-line-curve");
+  const lines = c.locator(
+    opts.dashed ? "path.recharts-line-curve[stroke-dasharray]" : "path.recharts-line-curve",
+  );
   await expect(lines.first()).toBeAttached();
   return lines.evaluateAll((els) => els.map((e) => e.getAttribute("d") ?? ""));
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { decodeFormEntries } from "@/server/admin-api/kong-body";
 import {
   flatKongIssues,
   kongSchemaViolationMessage,
@@ -157,34 +156,6 @@ describe("statsd schema rules", () => {
     });
     expect(byName.allow_status_codes).toMatchObject({
       elements: { type: "string", match: "^[0-9]+-[0-9]+$" },
-    });
-  });
-});
-
-describe("form keys (kong/api/arguments.lua)", () => {
-  it("decodes dotted, indexed, pushed and repeated keys; empty means null", () => {
-    expect(
-      decodeFormEntries([
-        ["name", "statsd"],
-        ["config.metrics[2].name", "latency"],
-        ["config.metrics[1].name", "request_count"],
-        ["config.metrics[1].sample_rate", "1"],
-        ["config.allow_status_codes", "200-299"],
-        ["config.allow_status_codes", "500-599"],
-        ["tags[]", "a"],
-        ["tags[]", "b"],
-        ["config.tag_style", ""],
-        ["service.id", "abc"],
-      ]),
-    ).toEqual({
-      name: "statsd",
-      config: {
-        metrics: [{ name: "request_count", sample_rate: "1" }, { name: "latency" }],
-        allow_status_codes: ["200-299", "500-599"],
-        tag_style: null,
-      },
-      tags: ["a", "b"],
-      service: { id: "abc" },
     });
   });
 });
