@@ -7,12 +7,12 @@
  *   minute, 1.5 M rows) and entity traffic (~430 entities a minute) for 25 h of minutes, hours folded with
  *   the real maintenance code (foldHour) for every closed hour.
  * Loading is INSERT … SELECT generate_series through the partitioned parent tables (partitions created with
- * the app's ensurePartitions), then ANALYZE. Each query runs BENCH_RUNS times (default 25) after 2 warm-ups;
+ * the app's ensurePartitions), then ANALYZE. Each query runs BENCH_RUNS times (default 20) after 2 warm-ups;
  * the table prints median and p95 (nearest rank) and flags p95 > 50 ms. Baselines from the same run: a
  * `SELECT 1` round trip, and for three queries the naive plan (minute rows only / the consumer×route table).
  *
  * Env: TEST_DATABASE_URL or BENCH_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres);
- * the database is created and dropped. BENCH_RUNS (25). BENCH_KEEP=1 keeps the loaded database (its URL is
+ * the database is created and dropped. BENCH_RUNS (20). BENCH_KEEP=1 keeps the loaded database (its URL is
  * printed) and BENCH_REUSE=<url> times the queries against such a database without loading; BENCH_ONLY=<regex>
  * times only the matching queries.
  */
@@ -41,7 +41,7 @@ import { parseVitalsQuery } from "@/server/services/vitals/params";
 
 process.env.TEST_DATABASE_URL ??=
   process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const RUNS = Number(process.env.BENCH_RUNS ?? 25);
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const TARGET_MS = 50;
 
 function rng(seed: number) {

@@ -175,6 +175,8 @@ async function main() {
           await deletePlugin(db, pluginId);
           pluginId = null;
         }
+        // The same pause after every run, so that neither mode gets the other's idle time.
+        await new Promise((r) => setTimeout(r, 1_000));
       }
       pairRatios.push(roundRate.statsd / roundRate.none);
     }

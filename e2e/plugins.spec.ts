@@ -114,9 +114,11 @@ test("statsd on a service: locked scope, inline server error, toggle, curl twin"
   await expect(toggle).toHaveAttribute("aria-checked", "true");
   await toggle.click();
   await expect(toggle).toHaveAttribute("aria-checked", "false");
+  await expect(toggle).toBeEnabled(); // the switch is disabled while its mutation is in flight
   expect((await (await request.get(`/admin-api/plugins/${pluginId}`)).json()).enabled).toBe(false);
   await toggle.click();
   await expect(toggle).toHaveAttribute("aria-checked", "true");
+  await expect(toggle).toBeEnabled();
   expect((await (await request.get(`/admin-api/plugins/${pluginId}`)).json()).enabled).toBe(true);
 
   // 6. The create form's curl is the Admin API call: run again, Kong answers 409 for the duplicate.
@@ -162,7 +164,7 @@ test("statsd on a service: locked scope, inline server error, toggle, curl twin"
   expect((await request.get(`/admin-api/plugins/${pluginId}`)).status()).toBe(404);
 });
 
-test("prometheus form and the other entity forms render and validate", async ({ page }) => {
+test("prometheus form and the other entity forms render and validate", async ({ page, request }) => {
   await page.goto("/plugins/new/prometheus");
   await expect(page.getByRole("heading", { name: "New Plugin: prometheus" })).toBeVisible();
   await expect(page.getByRole("radio", { name: /Global/ })).toBeChecked();
@@ -202,4 +204,29 @@ test("prometheus form and the other entity forms render and validate", async ({ 
   await expect(port).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByText("value should be between 0 and 65535")).toBeVisible();
   await shot(page, "entity-form-service-error");
+
+  // Edit (PATCH) and delete an entity from its pages.
+  const created = await request.post("/admin-api/consumers", { data: { username: `carol-${suffix}` } });
+  expect(created.status()).toBe(201);
+  const consumer = await created.json();
+  await page.goto(`/consumers/${consumer.id}/edit`);
+  await expect(page.getByRole("heading", { name: `Edit consumer: carol-${suffix}` })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save" })).toBeDisabled();
+  await page.getByRole("textbox", { name: "Custom ID", exact: true }).fill(`crm-${suffix}`);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(
+    page.locator("[data-toast]").filter({ hasText: `Consumer carol-${suffix} updated` }),
+  ).toBeVisible();
+  await page.waitForURL(`**/consumers/${consumer.id}`);
+  expect((await (await request.get(`/admin-api/consumers/${consumer.id}`)).json()).custom_id).toBe(
+    `crm-${suffix}`,
+  );
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page
+    .getByRole("dialog", { name: "Delete this consumer?" })
+    .getByRole("button", { name: "Delete" })
+    .click();
+  await expect(page.locator("[data-toast]").filter({ hasText: "Consumer deleted" })).toBeVisible();
+  await page.waitForURL(/\/consumers$/);
+  expect((await request.get(`/admin-api/consumers/${consumer.id}`)).status()).toBe(404);
 });

@@ -41,7 +41,7 @@ export function EntityActions({ kind, entityId }: { kind: EntityKind; entityId: 
       </button>
       <ConfirmDialog
         open={confirming}
-        title={`Delete this ${meta.label.toLowerCase()}?`}
+        title={`Delete this ${meta.noun}?`}
         pending={remove.isPending}
         error={remove.error?.message}
         onCancel={() => setConfirming(false)}

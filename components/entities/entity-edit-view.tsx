@@ -18,7 +18,7 @@ export function EntityEditView({ kind, id }: { kind: EntityKind; id: string }) {
     <div className="flex flex-col gap-6">
       <EntityFormHeader
         kind={kind}
-        title={`Edit ${meta.label.toLowerCase()}: ${name}`}
+        title={`Edit ${meta.noun}: ${name}`}
         trail={
           <>
             <Link href={entityHref(kind, id)} className="hover:text-foreground">

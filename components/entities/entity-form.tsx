@@ -85,7 +85,7 @@ export function EntityForm({ kind, entity, preset }: EntityFormProps) {
       <form
         onSubmit={onSubmit}
         noValidate
-        aria-label={`${editing ? "Edit" : "New"} ${label.toLowerCase()}`}
+        aria-label={`${editing ? "Edit" : "New"} ${ENTITY_META[kind].noun}`}
         className="flex max-w-3xl flex-col gap-5"
       >
         {serverError ? (
@@ -102,7 +102,7 @@ export function EntityForm({ kind, entity, preset }: EntityFormProps) {
             className={buttonClass("primary")}
             disabled={pending || (editing && !formState.isDirty)}
           >
-            {pending ? "Saving…" : editing ? "Save" : `Create ${label.toLowerCase()}`}
+            {pending ? "Saving…" : editing ? "Save" : `Create ${ENTITY_META[kind].noun}`}
           </button>
           <Link
             href={entity ? entityHref(kind, String(entity.id)) : `/${ENTITY_META[kind].segment}`}

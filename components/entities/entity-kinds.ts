@@ -4,12 +4,25 @@ export type EntityKind = (typeof ENTITY_KINDS)[number];
 
 export const ENTITY_META: Record<
   EntityKind,
-  { label: string; plural: string; segment: string; queryParam: string }
+  /** `noun`: the word inside a sentence ("Delete this service?", "Create API"). */
+  { label: string; noun: string; plural: string; segment: string; queryParam: string }
 > = {
-  service: { label: "Service", plural: "Services", segment: "services", queryParam: "serviceId" },
-  route: { label: "Route", plural: "Routes", segment: "routes", queryParam: "routeId" },
-  consumer: { label: "Consumer", plural: "Consumers", segment: "consumers", queryParam: "consumerId" },
-  api: { label: "API", plural: "APIs", segment: "apis", queryParam: "apiId" },
+  service: {
+    label: "Service",
+    noun: "service",
+    plural: "Services",
+    segment: "services",
+    queryParam: "serviceId",
+  },
+  route: { label: "Route", noun: "route", plural: "Routes", segment: "routes", queryParam: "routeId" },
+  consumer: {
+    label: "Consumer",
+    noun: "consumer",
+    plural: "Consumers",
+    segment: "consumers",
+    queryParam: "consumerId",
+  },
+  api: { label: "API", noun: "API", plural: "APIs", segment: "apis", queryParam: "apiId" },
 };
 
 export function entityHref(kind: EntityKind, id: string): string {

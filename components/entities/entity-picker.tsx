@@ -49,7 +49,7 @@ export function EntityPicker({ kind, label, value, onChange, disabled, error, he
           onSelect={(o) => onChange(o?.value ?? null)}
           loading={results.isFetching && !results.data}
           disabled={disabled}
-          placeholder={`Search ${label.toLowerCase()}s by name or id`}
+          placeholder="Search by name or id"
         />
       )}
     </Field>

@@ -31,10 +31,10 @@ export function EntityPlugins({ kind, entityId }: { kind: EntityKind; entityId: 
         isLoading={list.isLoading}
         error={list.error}
         isEmpty={rows.length === 0}
-        emptyText={`No plugin is scoped to this ${meta.label.toLowerCase()}.`}
+        emptyText={`No plugin is scoped to this ${meta.noun}.`}
         minHeight={72}
       >
-        <PluginsTable plugins={rows} caption={`Plugins of this ${meta.label.toLowerCase()}`} />
+        <PluginsTable plugins={rows} caption={`Plugins of this ${meta.noun}`} />
       </StatePanel>
     </section>
   );

@@ -64,8 +64,7 @@ export function ScopeFields({ lockedKind, mode, onModeChange }: ScopeFieldsProps
         </label>
         {lockedKind ? (
           <p className="text-xs text-muted" data-testid="scope-locked-note">
-            The scope is set by the {ENTITY_META[lockedKind].label.toLowerCase()} this plugin is being added
-            to.
+            The scope is set by the {ENTITY_META[lockedKind].noun} this plugin is being added to.
           </p>
         ) : null}
       </div>

@@ -35,6 +35,14 @@ function parseCsv(text: string): Record<string, string>[] {
   return lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [cols[i], v])));
 }
 
+const createCaller = createCallerFactory(appRouter);
+
+/** The `[dataset]` route module as Next would call it for one dataset (serveRoutes passes no segment params). */
+function datasetModule(dataset: string) {
+  const get = (req: Request) => exportGet(req, { params: Promise.resolve({ dataset }) });
+  return { GET: get };
+}
+
 const DATASETS = [
   "health",
   "summary",
@@ -50,7 +58,7 @@ const DATASETS = [
 describe.each(testBackends())("dashboard router and CSV exports on %s", (kind) => {
   let t: TestDb;
   let server: { url: string; close(): Promise<void> };
-  let caller: ReturnType<ReturnType<typeof createCallerFactory<typeof appRouter>>>;
+  let caller: ReturnType<typeof createCaller>;
   const csv = async (path: string) => {
     const res = await fetch(`${server.url}/api/export/${path}`);
     return { status: res.status, headers: res.headers, text: await res.text() };
@@ -60,11 +68,11 @@ describe.each(testBackends())("dashboard router and CSV exports on %s", (kind) =
     t = await createTestDb(kind);
     const db = t.db;
     useTestDb(db);
-    caller = createCallerFactory(appRouter)({ db });
+    caller = createCaller({ db });
     server = await serveRoutes(
       DATASETS.map((d) => ({
         prefix: `/api/export/${d}`,
-        module: { GET: (req: Request) => exportGet(req, { params: Promise.resolve({ dataset: d }) }) },
+        module: datasetModule(d),
       })),
     );
     await insertNode(db, A, "gw-1");

@@ -3,6 +3,7 @@ import { type Db, dbKind, queryRows } from "@/db/client";
 import {
   asDb,
   ensurePartitions,
+  forgetPartitions,
   LOCK_NS_FOLD,
   type RetentionSeconds,
   retentionFromEnv,
@@ -158,35 +159,37 @@ export async function ingestBatch(
   const split = splitByWindow(aggregateBatch(batch), windows);
   const writeOptions = dbKind(db) === "pglite" ? PGLITE_WRITE : POSTGRES_WRITE;
 
-  await ensurePartitions(
-    db,
-    "health_seconds",
-    split.seconds.map((r) => r.bucket),
-  );
-  await ensurePartitions(
-    db,
-    "health_minutes",
-    split.minutes.map((r) => r.bucket),
-  );
-  await ensurePartitions(
-    db,
-    "health_hours",
-    split.hours.map((r) => r.bucket),
-  );
   const minuteHours = [...split.byHour.keys()].sort((a, b) => a - b);
   const oldBuckets = [...split.old.codesNode, ...split.old.entityTraffic].map((r) => r.bucket);
-  for (const family of [
-    "codes_node",
-    "codes_unmatched",
-    "codes_route",
-    "codes_api",
-    "codes_consumer_route",
-  ]) {
-    await ensurePartitions(db, `${family}_minutes`, minuteHours);
-    await ensurePartitions(db, `${family}_hours`, [...minuteHours, ...oldBuckets]);
-  }
-  await ensurePartitions(db, "entity_traffic_minutes", minuteHours);
-  await ensurePartitions(db, "entity_traffic_hours", [...minuteHours, ...oldBuckets]);
+  const ensureBatchPartitions = async () => {
+    await ensurePartitions(
+      db,
+      "health_seconds",
+      split.seconds.map((r) => r.bucket),
+    );
+    await ensurePartitions(
+      db,
+      "health_minutes",
+      split.minutes.map((r) => r.bucket),
+    );
+    await ensurePartitions(
+      db,
+      "health_hours",
+      split.hours.map((r) => r.bucket),
+    );
+    for (const family of [
+      "codes_node",
+      "codes_unmatched",
+      "codes_route",
+      "codes_api",
+      "codes_consumer_route",
+    ]) {
+      await ensurePartitions(db, `${family}_minutes`, minuteHours);
+      await ensurePartitions(db, `${family}_hours`, [...minuteHours, ...oldBuckets]);
+    }
+    await ensurePartitions(db, "entity_traffic_minutes", minuteHours);
+    await ensurePartitions(db, "entity_traffic_hours", [...minuteHours, ...oldBuckets]);
+  };
 
   const observers = options.observers ?? [];
   const result: IngestResult = {
@@ -198,6 +201,7 @@ export async function ingestBatch(
   };
 
   for (let attempt = 1; ; attempt++) {
+    await ensureBatchPartitions();
     const discovery = collectUnseen(db, batch);
     try {
       const accepted = await db.transaction(async (pgTx) => {
@@ -251,6 +255,12 @@ export async function ingestBatch(
     } catch (err) {
       forgetUnseen(db, discovery);
       const state = sqlState(err);
+      // 23514 "no partition of relation found for row": another instance dropped a partition this process
+      // still had cached; forget the cache and recreate what the batch needs.
+      if (state === "23514" && attempt === 1) {
+        forgetPartitions(db);
+        continue;
+      }
       if (!state || !RETRYABLE.has(state) || attempt >= MAX_ATTEMPTS) throw err;
       const backoff = Math.min(1000, 10 * 2 ** attempt);
       await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * backoff));

@@ -122,6 +122,11 @@ function known(db: Db): Set<string> {
   return set;
 }
 
+/** Drops this process's partition cache (after another instance expired partitions it still listed). */
+export function forgetPartitions(db: Db): void {
+  knownPartitions.delete(db);
+}
+
 /**
  * Makes sure the partition of `table` holding each bucket exists. Cached per process, so the common case
  * costs a Set lookup; a miss creates the partition in its own short transaction, serialised cluster-wide by

@@ -138,6 +138,16 @@ class HistogramSeries {
 
 const pair = (k: string, v: string) => `${k}="${v}"`;
 
+/** `key="escaped value"`, memoised per build: rows repeat the same few label values many times. */
+function labelPairs(key: string, escape: (v: string) => string): (value: string) => string {
+  const memo = new Map<string, string>();
+  return (value) => {
+    let text = memo.get(value);
+    if (text === undefined) memo.set(value, (text = pair(key, escape(value))));
+    return text;
+  };
+}
+
 function gaugeFamilies(nodes: NodeGauges[]): { reachable: number | null; connections: number[] | null } {
   let reachable: number | null = null;
   let connections: number[] | null = null;
@@ -160,13 +170,14 @@ function gaugeFamilies(nodes: NodeGauges[]): { reachable: number | null; connect
  */
 export function buildLegacyFamilies(input: ExpositionInput): Family[] {
   const enabled = new Set(input.instances.map((i) => i.id));
+  const servicePair = labelPairs("service", escapeLegacy);
   const status = new ScalarSeries();
   const statusTotal = new ScalarSeries();
   const bandwidth = new ScalarSeries();
   const bandwidthTotal = new ScalarSeries();
   for (const r of input.requests) {
     if (r.kind === "route" || !enabled.has(r.pluginId)) continue;
-    const service = pair("service", escapeLegacy(r.service));
+    const service = servicePair(r.service);
     const code = pair("code", String(r.code));
     status.add(`${code},${service}`, r.requests);
     statusTotal.add(code, r.requests);
@@ -179,7 +190,7 @@ export function buildLegacyFamilies(input: ExpositionInput): Family[] {
   const latencyTotal = new HistogramSeries();
   for (const l of input.latency) {
     if (l.kind === "route" || !enabled.has(l.pluginId)) continue;
-    const service = pair("service", escapeLegacy(l.service));
+    const service = servicePair(l.service);
     for (const type of ["kong", "request", "upstream"] as const) {
       const t = STORED_TYPE_INDEX[type];
       latency.add(`type="${type}",${service}`, l.hist[t], l.sum[t], l.count[t]);
@@ -232,15 +243,19 @@ export function buildLegacyFamilies(input: ExpositionInput): Family[] {
  */
 export function buildKong3Families(input: ExpositionInput): Family[] {
   const configs = new Map(input.instances.map((i) => [i.id, i.config]));
+  const servicePair = labelPairs("service", escapeModern);
+  const routePair = labelPairs("route", escapeModern);
+  const workspacePair = labelPairs("workspace", escapeModern);
+  const consumerPair = labelPairs("consumer", escapeModern);
   const requests = new ScalarSeries();
   const bandwidth = new ScalarSeries();
   for (const r of input.requests) {
     const config = configs.get(r.pluginId);
     if (!config || (!config.status_code_metrics && !config.bandwidth_metrics)) continue;
-    const service = pair("service", escapeModern(r.service));
-    const route = pair("route", escapeModern(r.route));
-    const workspace = pair("workspace", escapeModern(r.workspace));
-    const consumer = pair("consumer", config.per_consumer ? escapeModern(r.consumer) : "");
+    const service = servicePair(r.service);
+    const route = routePair(r.route);
+    const workspace = workspacePair(r.workspace);
+    const consumer = consumerPair(config.per_consumer ? r.consumer : "");
     if (config.status_code_metrics)
       requests.add(
         `${service},${route},code="${r.code}",source="${r.source}",${workspace},${consumer}`,
@@ -256,7 +271,7 @@ export function buildKong3Families(input: ExpositionInput): Family[] {
   const requestLatency = new HistogramSeries();
   for (const l of input.latency) {
     if (!configs.get(l.pluginId)?.latency_metrics) continue;
-    const labels = `${pair("service", escapeModern(l.service))},${pair("route", escapeModern(l.route))},${pair("workspace", escapeModern(l.workspace))}`;
+    const labels = `${servicePair(l.service)},${routePair(l.route)},${workspacePair(l.workspace)}`;
     kongLatency.add(labels, l.hist[0], l.sum[0], l.count[0]);
     upstreamLatency.add(labels, l.hist[1], l.sum[1], l.count[1]);
     requestLatency.add(labels, l.hist[2], l.sum[2], l.count[2]);

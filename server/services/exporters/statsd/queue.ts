@@ -134,7 +134,8 @@ export class SendQueue<E extends QueueItem> {
           this.message("queue full, dropping old entries until processing is successful again"),
         );
       }
-      while (this.count() >= maxEntries) this.dropOldest("queue full");
+      const reason = this.message("queue full, dropping old entries until processing is successful again");
+      while (this.count() >= maxEntries) this.dropOldest(reason);
     }
     if (maxBytes !== null) {
       if (entry.bytes > maxBytes) {
@@ -148,7 +149,7 @@ export class SendQueue<E extends QueueItem> {
       }
       let dropped = 0;
       while (this.count() > 0 && this.bytesQueued + entry.bytes > maxBytes) {
-        this.dropOldest("byte capacity exceeded");
+        this.dropOldest(this.message("byte capacity exceeded"));
         dropped++;
       }
       if (dropped > 0)

@@ -52,7 +52,8 @@ const targetKey = (t: StatsdTarget) => `${t.useTcp ? "tcp" : "udp"}:${t.host}:${
 
 type Connection = {
   key: string;
-  send(lines: readonly string[]): Promise<SendResult>;
+  /** UDP: the datagrams; TCP: one payload. */
+  send(data: readonly string[]): Promise<SendResult>;
   close(): void;
   readonly broken: boolean;
 };
@@ -64,11 +65,14 @@ type Connection = {
  *
  * Kong opens a UDP socket per batch and keeps TCP connections in its cosocket keepalive pool. Here both
  * protocols keep one connected socket per instance while it is busy (closed after 10 s idle, or at once
- * after an error): creating a Node socket costs about 3× the sends of a 12-line batch, and the StatsD
- * server sees the same datagrams and the same stream, only from one source port.
+ * after an error): creating a Node socket per batch cost ~4× the CPU of the batch's sends (~200 µs against
+ * ~50 µs for Kong's 12 default lines, measured on loopback), and the StatsD server sees the same datagrams
+ * and the same stream, only from one source port.
  */
 export class StatsdSender {
   private connection: Connection | null = null;
+  /** Concurrent first sends (concurrency_limit -1) share one connect. */
+  private connecting: Promise<Connection> | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private lastUsed = 0;
 
@@ -78,7 +82,12 @@ export class StatsdSender {
     const key = targetKey(target);
     if (this.connection && (this.connection.broken || this.connection.key !== key)) this.close();
     try {
-      this.connection ??= await connect(target, key);
+      if (!this.connection) {
+        this.connecting ??= connect(target, key).finally(() => {
+          this.connecting = null;
+        });
+        this.connection = await this.connecting;
+      }
       this.armIdleTimer();
       const data = target.useTcp ? [tcpPayload(lines)] : combineDatagrams(lines, target.udpPacketSize);
       return await this.connection.send(data);
@@ -241,14 +250,4 @@ function connectTcp(target: StatsdTarget, key: string, address: string): Promise
       });
     });
   });
-}
-
-/** Sends one batch on a connection of its own (closed afterwards). */
-export async function sendStatsdLines(target: StatsdTarget, lines: readonly string[]): Promise<SendResult> {
-  const sender = new StatsdSender();
-  try {
-    return await sender.send(target, lines);
-  } finally {
-    sender.close();
-  }
 }

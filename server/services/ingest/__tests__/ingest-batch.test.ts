@@ -146,6 +146,11 @@ describe.each(testBackends())("ingestBatch on %s", (kind) => {
     expect(ancient.skipped).toMatchObject({ health_hours: 1, codes_node_hours: 1 });
 
     // Expiry: 3 days later every partition that exists now is past its retention.
+    await ingestBatch(
+      t.db,
+      { batchId: "window-0", node: NODE, events: [event(nowS * 1000)], stats: [] },
+      { retention },
+    );
     const before = await listPartitions(t.db, "health_seconds");
     expect(before.length).toBeGreaterThan(0);
     const dropped = await dropExpiredPartitions(t.db, nowS + 3 * 86_400, retention);
@@ -160,6 +165,15 @@ describe.each(testBackends())("ingestBatch on %s", (kind) => {
     await ingestBatch(
       t.db,
       { batchId: "window-3", node, events: [event(nowS * 1000)], stats: [] },
+      { retention },
+    );
+    expect(await count("health_seconds")).toBe(1);
+    // Another instance drops a partition this process still has cached: the batch recreates it and lands.
+    for (const p of await listPartitions(t.db, "health_seconds"))
+      await t.db.execute(sql.raw(`DROP TABLE "${p.name}"`));
+    await ingestBatch(
+      t.db,
+      { batchId: "window-4", node, events: [event(nowS * 1000)], stats: [] },
       { retention },
     );
     expect(await count("health_seconds")).toBe(1);

