@@ -46,6 +46,7 @@ test("statsd on a service: locked scope, inline server error, toggle, curl twin"
   await page.getByRole("link", { name: "Add plugin" }).click();
   await page.waitForURL(`**/plugins/new?serviceId=${serviceId}`);
   await expect(page.getByText("Send metrics of the traffic it covers to a StatsD server.")).toBeVisible();
+  await expect(page.getByRole("link", { name: `Service: ${serviceName}` })).toBeVisible();
   await shot(page, "plugin-picker");
   await page.getByRole("link", { name: /StatsD/ }).click();
   await page.waitForURL(`**/plugins/new/statsd?serviceId=${serviceId}`);

@@ -1,10 +1,15 @@
-import type { Db } from "@/db/client";
-import { getDb } from "@/db/client";
+import { type Db, getDb } from "@/db/client";
+import { startMetricsListener } from "./services/exporters/prometheus/listener";
+import { prometheusObserver } from "./services/exporters/prometheus/observer";
+import { createStatsdObserver } from "./services/exporters/statsd/observer";
 import type { IngestObserver } from "./services/ingest/observer";
+import { startMaintenance } from "./services/rollups/maintenance";
 
 /**
- * Process-wide runtime: the ingest observers (exporters) and the background jobs. Kept on globalThis
- * because Next bundles instrumentation and route handlers separately; both must see one runtime.
+ * Process-wide runtime: the ingest observers (the Prometheus counters, written in each batch's
+ * transaction; the StatsD sender, after commit) and the background jobs (partition maintenance and
+ * retention, the optional METRICS_PORT listener). Kept on globalThis because Next bundles instrumentation
+ * and route handlers separately and both must see one runtime.
  */
 export type Runtime = {
   db: Db;
@@ -18,13 +23,21 @@ declare global {
 
 async function startRuntime(): Promise<Runtime> {
   const db = await getDb();
-  const observers: IngestObserver[] = [];
-  const stops: (() => Promise<void>)[] = [];
+  const statsd = createStatsdObserver({ db });
+  const maintenance = startMaintenance(db);
+  const stops: (() => Promise<void>)[] = [() => maintenance.stop(), () => statsd.stop()];
+  const metricsPort = Number(process.env.METRICS_PORT);
+  if (metricsPort > 0) {
+    const listener = await startMetricsListener(metricsPort);
+    stops.push(() => listener.close());
+  }
   return {
     db,
-    observers,
+    observers: [prometheusObserver, statsd],
     async stop() {
-      for (const stop of stops.reverse()) await stop();
+      // StatsD flushes its queues on stop (kong-plugins §1d.7: nothing queued is silently lost on shutdown).
+      for (const stop of stops.reverse())
+        await stop().catch((err) => console.error("[gatewatch] stop:", err));
     },
   };
 }
@@ -42,4 +55,11 @@ export function getRuntime(): Promise<Runtime> {
 
 export async function getIngestObservers(): Promise<IngestObserver[]> {
   return (await getRuntime()).observers;
+}
+
+/** Stops the background jobs and flushes the exporters; the next getRuntime() starts afresh. */
+export async function stopRuntime(): Promise<void> {
+  const current = globalThis.__gatewatchRuntime;
+  globalThis.__gatewatchRuntime = undefined;
+  if (current) await (await current.catch(() => null))?.stop();
 }

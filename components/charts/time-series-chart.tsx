@@ -1,12 +1,12 @@
 "use client";
 
-import { useState } from "react";
 import { CartesianGrid, ComposedChart, ReferenceArea, Tooltip, XAxis, YAxis } from "recharts";
 import { formatDateTime, formatTick } from "@/components/ui/format";
 import type { TimeZoneMode } from "@/lib/search-params";
 import { ChartLegend, type SeriesSpec } from "./chart-legend";
 import { renderSeries } from "./chart-series";
 import { type Band, type ChartPoint, timeTicks } from "./chart-utils";
+import { useDragZoom } from "./use-drag-zoom";
 
 export type { SeriesSpec } from "./chart-legend";
 
@@ -45,13 +45,8 @@ export function TimeSeriesChart({
   onZoom,
   height = 220,
 }: Props) {
-  const [drag, setDrag] = useState<{ a: number; b: number } | null>(null);
+  const zoom = useDragZoom(step, onZoom);
   const tick = (v: number) => formatTick(v, step, tz);
-  const finishDrag = () => {
-    if (drag && onZoom && drag.a !== drag.b)
-      onZoom(Math.min(drag.a, drag.b), Math.max(drag.a, drag.b) + step);
-    setDrag(null);
-  };
   return (
     <div>
       <div
@@ -65,14 +60,7 @@ export function TimeSeriesChart({
           style={{ width: "100%", height }}
           data={data}
           margin={{ top: 6, right: 8, bottom: 0, left: 0 }}
-          onMouseDown={(s) =>
-            typeof s.activeLabel === "number" && setDrag({ a: s.activeLabel, b: s.activeLabel })
-          }
-          onMouseMove={(s) =>
-            drag && typeof s.activeLabel === "number" && setDrag({ a: drag.a, b: s.activeLabel })
-          }
-          onMouseUp={finishDrag}
-          onMouseLeave={() => setDrag(null)}
+          {...zoom.handlers}
         >
           <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
           <XAxis
@@ -117,10 +105,9 @@ export function TimeSeriesChart({
             labelStyle={{ color: "var(--foreground)", fontWeight: 600 }}
           />
           {series.map((s) => renderSeries(s, data))}
-          {drag && drag.a !== drag.b ? (
+          {zoom.selection ? (
             <ReferenceArea
-              x1={drag.a}
-              x2={drag.b}
+              {...zoom.selection}
               fill="var(--accent)"
               fillOpacity={0.15}
               stroke="var(--accent)"

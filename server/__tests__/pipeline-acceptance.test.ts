@@ -4,6 +4,7 @@ import * as ingestRoute from "@/app/api/ingest/route";
 import { createTestDb, type TestDb, testBackends } from "@/db/testing";
 import { createCluster, type NativeBatch } from "@/lib/simulator/cluster";
 import { TrafficDriver } from "@/lib/simulator/driver";
+import { stopRuntime } from "@/server/runtime";
 import { serveRoutes, useTestDb } from "@/server/testing/http";
 
 /**
@@ -102,6 +103,7 @@ describe.each(testBackends())("ingest → Vitals on %s (100k simulated events)",
     );
   }, 600_000);
   afterAll(async () => {
+    await stopRuntime();
     await server?.close();
     await t?.close();
   });

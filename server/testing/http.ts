@@ -1,12 +1,17 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Db } from "@/db/client";
+import { stopRuntime } from "@/server/runtime";
 
 export type WebHandler = (req: Request) => Promise<Response> | Response;
 
-/** Points the process-wide database (db/client.ts getDb) at a test database. */
+/**
+ * Points the process-wide database (db/client.ts getDb) at a test database, and drops a runtime started on
+ * a previous one, so exporters and background jobs bind to this database. Call `stopRuntime()` when done.
+ */
 export function useTestDb(db: Db): void {
   globalThis.__gatewatchDb = Promise.resolve(db);
+  void stopRuntime();
 }
 
 type RouteModule = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", unknown>>;

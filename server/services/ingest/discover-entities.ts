@@ -12,12 +12,16 @@ import type { IngestBatch } from "./types";
  * Node last-seen comes from the health rollups, not from here.
  */
 
-const seen = new WeakMap<Db, Set<string>>();
+type Kind = "n" | "w" | "s" | "r" | "c" | "a";
+type Seen = Record<Kind, Set<string>>;
 
-function seenOf(db: Db): Set<string> {
+/** One set per entity kind, so the per-event check hashes the id itself (no key concatenation). */
+const seen = new WeakMap<Db, Seen>();
+
+function seenOf(db: Db): Seen {
   let s = seen.get(db);
   if (!s) {
-    s = new Set();
+    s = { n: new Set(), w: new Set(), s: new Set(), r: new Set(), c: new Set(), a: new Set() };
     seen.set(db, s);
   }
   return s;
@@ -32,8 +36,8 @@ export type Discovery = {
   consumers: Row[];
   apis: Row[];
   nodes: Row[];
-  /** keys to remember once the transaction commits */
-  keys: string[];
+  /** marks taken provisionally, undone by `forgetUnseen` if the transaction fails */
+  keys: [Kind, string][];
 };
 
 /** The unseen entities of a batch (cheap: one Set lookup per entity reference). */
@@ -48,34 +52,35 @@ export function collectUnseen(db: Db, batch: IngestBatch): Discovery {
     nodes: [],
     keys: [],
   };
-  const take = (key: string) => {
-    if (known.has(key)) return false;
-    known.add(key); // provisional: removed again by `forgetUnseen` if the transaction fails
-    d.keys.push(key);
+  const take = (kind: Kind, id: string) => {
+    const set = known[kind];
+    if (set.has(id)) return false;
+    set.add(id); // provisional: removed again by `forgetUnseen` if the transaction fails
+    d.keys.push([kind, id]);
     return true;
   };
-  if (take(`n:${batch.node.id}`))
+  if (take("n", batch.node.id))
     d.nodes.push({ id: batch.node.id, hostname: batch.node.hostname, version: batch.node.version });
   for (const e of batch.events) {
-    if (e.workspaceId !== null && take(`w:${e.workspaceId}`))
+    if (e.workspaceId !== null && take("w", e.workspaceId))
       d.workspaces.push({ id: e.workspaceId, name: e.workspaceName ?? e.workspaceId });
-    if (e.serviceId !== null && take(`s:${e.serviceId}`))
+    if (e.serviceId !== null && take("s", e.serviceId))
       d.services.push({
         id: e.serviceId,
         name: e.serviceName,
         host: e.serviceHost ?? e.serviceName ?? "unknown",
         ws: e.workspaceId,
       });
-    if (e.routeId !== null && take(`r:${e.routeId}`))
+    if (e.routeId !== null && take("r", e.routeId))
       d.routes.push({ id: e.routeId, name: e.routeName, service: e.serviceId, ws: e.workspaceId });
-    if (e.consumerId !== null && take(`c:${e.consumerId}`))
+    if (e.consumerId !== null && take("c", e.consumerId))
       d.consumers.push({
         id: e.consumerId,
         username: e.consumerUsername,
         custom: e.consumerCustomId,
         ws: e.workspaceId,
       });
-    if (e.apiId !== null && take(`a:${e.apiId}`)) d.apis.push({ id: e.apiId, name: e.apiName ?? e.apiId });
+    if (e.apiId !== null && take("a", e.apiId)) d.apis.push({ id: e.apiId, name: e.apiName ?? e.apiId });
   }
   return d;
 }
@@ -83,7 +88,7 @@ export function collectUnseen(db: Db, batch: IngestBatch): Discovery {
 /** Undo provisional marks after a failed transaction, so the next batch tries again. */
 export function forgetUnseen(db: Db, d: Discovery): void {
   const known = seenOf(db);
-  for (const k of d.keys) known.delete(k);
+  for (const [kind, id] of d.keys) known[kind].delete(id);
 }
 
 const byId = (a: Row, b: Row) => ((a.id as string) < (b.id as string) ? -1 : 1);
