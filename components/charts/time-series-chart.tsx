@@ -1,5 +1,6 @@
 "use client";
 
+import { memo } from "react";
 import { CartesianGrid, ComposedChart, ReferenceArea, Tooltip, XAxis, YAxis } from "recharts";
 import { formatDateTime, formatTick } from "@/components/ui/format";
 import type { TimeZoneMode } from "@/lib/search-params";
@@ -33,7 +34,7 @@ const AXIS = { fontSize: 11, fill: "var(--muted)" };
  * (`connectNulls={false}`: an idle bucket has no latency, which is not 0 ms); idle and silent buckets are
  * shaded bands of different strength.
  */
-export function TimeSeriesChart({
+export const TimeSeriesChart = memo(function TimeSeriesChart({
   label,
   data,
   series,
@@ -118,4 +119,4 @@ export function TimeSeriesChart({
       <ChartLegend series={series} bands={bands} />
     </div>
   );
-}
+});

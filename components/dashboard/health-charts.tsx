@@ -1,10 +1,18 @@
 "use client";
 
+import { useMemo } from "react";
 import { ChartFrame } from "@/components/charts/chart-frame";
 import { type SeriesSpec, TimeSeriesChart } from "@/components/charts/time-series-chart";
 import { DownloadLink } from "@/components/ui/download-link";
 import { formatCount, formatMs, formatRate } from "@/components/ui/format";
-import { classSeries, healthBands, healthRows, latencySeries, overlaySeries } from "./health-data";
+import {
+  classSeries,
+  healthBands,
+  healthRows,
+  latencySeries,
+  type Overlay,
+  overlaySeries,
+} from "./health-data";
 import type { HealthSeries } from "./types";
 import type { TimeRangeState } from "./use-time-range";
 
@@ -25,23 +33,62 @@ const pct = (v: number) => `${Math.round(v)} %`;
 
 /** The Vitals health charts for the cluster or one node, with per-node overlays and idle/silent bands. */
 export function HealthCharts({ subject, data, isLoading, error, time, csvHref, classesCsvHref }: Props) {
-  const rows = data ? healthRows(data) : [];
+  // Memoised on the query data, so re-renders of the page (URL, live indicator) leave the charts alone.
+  const rows = useMemo(() => (data ? healthRows(data) : []), [data]);
   const step = data?.range.step ?? time.resolved.step;
-  const domain: [number, number] = data
-    ? [data.range.from, data.range.to]
-    : [time.resolved.from, time.resolved.to];
-  const bands = data ? healthBands(data.points, step) : [];
-  const overlays = data?.overlays ?? [];
+  const from = data?.range.from ?? time.resolved.from;
+  const to = data?.range.to ?? time.resolved.to;
+  const domain = useMemo<[number, number]>(() => [from, to], [from, to]);
+  const bands = useMemo(() => (data ? healthBands(data.points, step) : []), [data, step]);
+  const overlays = data?.overlays;
   const empty = !!data && data.points.every((p) => p.state === "silent");
   const main = subject === "Cluster" ? "cluster" : subject;
+  const charts = useMemo(
+    () => chartSpecs(main, overlays ?? [], classesCsvHref),
+    [main, overlays, classesCsvHref],
+  );
 
-  const charts: {
-    title: string;
-    desc: string;
-    series: SeriesSpec[];
-    format: (v: number) => string;
-    csv?: string;
-  }[] = [
+  return (
+    <div className="grid grid-cols-1 gap-4 xl:grid-cols-2 min-[1920px]:grid-cols-3">
+      {charts.map((c) => (
+        <ChartFrame
+          key={c.title}
+          title={c.title}
+          description={c.desc}
+          isLoading={isLoading}
+          error={error}
+          isEmpty={empty}
+          actions={<DownloadLink href={c.csv ?? csvHref} label={`Download ${c.title} as CSV`} />}
+        >
+          {() => (
+            <TimeSeriesChart
+              label={`${c.title}, ${subject}`}
+              data={rows}
+              series={c.series}
+              domain={domain}
+              step={step}
+              tz={time.tz}
+              yFormat={c.format}
+              bands={bands}
+              onZoom={time.setAbsolute}
+            />
+          )}
+        </ChartFrame>
+      ))}
+    </div>
+  );
+}
+
+type ChartSpec = {
+  title: string;
+  desc: string;
+  series: SeriesSpec[];
+  format: (v: number) => string;
+  csv?: string;
+};
+
+function chartSpecs(main: string, overlays: Overlay[], classesCsvHref: string): ChartSpec[] {
+  return [
     {
       title: "Requests per second",
       desc: "All proxied requests, including those Kong answered itself",
@@ -89,34 +136,4 @@ export function HealthCharts({ subject, data, isLoading, error, time, csvHref, c
       format: pct,
     },
   ];
-
-  return (
-    <div className="grid grid-cols-1 gap-4 xl:grid-cols-2 3xl:grid-cols-3">
-      {charts.map((c) => (
-        <ChartFrame
-          key={c.title}
-          title={c.title}
-          description={c.desc}
-          isLoading={isLoading}
-          error={error}
-          isEmpty={empty}
-          actions={<DownloadLink href={c.csv ?? csvHref} label={`Download ${c.title} as CSV`} />}
-        >
-          {() => (
-            <TimeSeriesChart
-              label={`${c.title}, ${subject}`}
-              data={rows}
-              series={c.series}
-              domain={domain}
-              step={step}
-              tz={time.tz}
-              yFormat={c.format}
-              bands={bands}
-              onZoom={time.setAbsolute}
-            />
-          )}
-        </ChartFrame>
-      ))}
-    </div>
-  );
 }

@@ -19,8 +19,19 @@ export function usePageVisible(): boolean {
   );
 }
 
-/** Refresh period per rollup: about one new bucket per refresh for minute data, faster for seconds. */
-const REFRESH_MS = { seconds: 5_000, minutes: 30_000, hours: 300_000 } as const;
+/**
+ * Refresh period per preset: short 1 s views every 5 s; the hour of 1 s data (3600 points per series)
+ * every 10 s; minute data every 30 s; hour data every 5 min (Konnect refreshes tiles every 30 s, §3.1).
+ */
+const REFRESH_MS: Record<RangePreset, number> = {
+  "5m": 5_000,
+  "15m": 5_000,
+  "1h": 10_000,
+  "6h": 30_000,
+  "12h": 30_000,
+  "24h": 30_000,
+  "7d": 300_000,
+};
 
 /**
  * The dashboard's time state from the URL: the tRPC range input, live/paused, and actions that keep it in
@@ -60,7 +71,7 @@ export function useTimeRange() {
     absolute,
     live,
     paused: absolute ? ("absolute" as const) : visible ? null : ("hidden" as const),
-    refetchInterval: live ? REFRESH_MS[resolved.interval] : (false as const),
+    refetchInterval: live ? REFRESH_MS[params.range] : (false as const),
     tz: params.tz,
     nodes: params.node,
     setPreset,

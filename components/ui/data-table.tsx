@@ -67,7 +67,7 @@ export function DataTable<T>({
                   key={c.key}
                   scope="col"
                   aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : undefined}
-                  className={`px-3 py-2 font-medium ${c.align === "right" ? "text-right" : "text-left"}`}
+                  className={`whitespace-nowrap px-3 py-2 font-medium ${c.align === "right" ? "text-right" : "text-left"}`}
                 >
                   {c.sortValue && onSort ? (
                     <button
@@ -94,7 +94,7 @@ export function DataTable<T>({
               {columns.map((c) => (
                 <td
                   key={c.key}
-                  className={`px-3 py-2 tabular-nums ${c.align === "right" ? "text-right" : "text-left"}`}
+                  className={`whitespace-nowrap px-3 py-2 tabular-nums ${c.align === "right" ? "text-right" : "text-left"}`}
                 >
                   {c.cell(r)}
                 </td>

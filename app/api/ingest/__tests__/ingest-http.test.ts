@@ -5,6 +5,7 @@ import * as kongRoute from "@/app/api/ingest/kong/route";
 import * as ingestRoute from "@/app/api/ingest/route";
 import { closeDb, createPostgresDb, queryRows } from "@/db/client";
 import { createTestDb, type TestDb, testBackends } from "@/db/testing";
+import { stopRuntime } from "@/server/runtime";
 import { ALL_TABLES, simulate, snapshot } from "@/server/services/ingest/__tests__/oracle";
 import { serveRoutes, useTestDb } from "@/server/testing/http";
 
@@ -41,6 +42,7 @@ describe.each(testBackends())("POST /api/ingest on %s", (kind) => {
   let server: Awaited<ReturnType<typeof serveRoutes>>;
   beforeAll(async () => {
     t = await createTestDb(kind);
+    await stopRuntime(); // the runtime (observers, maintenance) binds to the db of its first use
     useTestDb(t.db);
     server = await serveRoutes([
       { prefix: "/api/ingest/kong", module: kongRoute },
@@ -49,6 +51,7 @@ describe.each(testBackends())("POST /api/ingest on %s", (kind) => {
   });
   afterAll(async () => {
     await server?.close();
+    await stopRuntime();
     await t?.close();
   });
   afterEach(() => {
@@ -256,6 +259,7 @@ describe.runIf(testBackends().includes("postgres"))("POST /api/ingest while Post
     const viaProxy = new URL(url);
     viaProxy.port = String(proxy.port);
     const db = createPostgresDb(viaProxy.toString(), { max: 4 });
+    await stopRuntime();
     useTestDb(db);
     const server = await serveRoutes([{ prefix: "/api/ingest", module: ingestRoute }]);
     const post = (body: unknown) =>
@@ -306,6 +310,7 @@ describe.runIf(testBackends().includes("postgres"))("POST /api/ingest while Post
       expect(await sumRequests(t, "health_minutes")).toBe(events);
     } finally {
       await server.close();
+      await stopRuntime();
       await closeDb(db);
       await proxy.cut();
       await t.close();

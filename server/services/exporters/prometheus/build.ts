@@ -139,11 +139,14 @@ class HistogramSeries {
 const pair = (k: string, v: string) => `${k}="${v}"`;
 
 /** `key="escaped value"`, memoised per build: rows repeat the same few label values many times. */
-function labelPairs(key: string, escape: (v: string) => string): (value: string) => string {
+function labelPairs(key: string, escapeValue: (v: string) => string): (value: string) => string {
   const memo = new Map<string, string>();
   return (value) => {
     let text = memo.get(value);
-    if (text === undefined) memo.set(value, (text = pair(key, escape(value))));
+    if (text === undefined) {
+      text = pair(key, escapeValue(value));
+      memo.set(value, text);
+    }
     return text;
   };
 }

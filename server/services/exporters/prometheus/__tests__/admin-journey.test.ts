@@ -3,9 +3,8 @@ import * as adminApiRoute from "@/app/admin-api/[[...path]]/route";
 import * as ingestRoute from "@/app/api/ingest/route";
 import * as metricsRoute from "@/app/metrics/route";
 import { createTestDb, type TestDb, testBackends } from "@/db/testing";
-import { getIngestObservers } from "@/server/runtime";
+import { stopRuntime } from "@/server/runtime";
 import { serveRoutes, useTestDb } from "@/server/testing/http";
-import { prometheusObserver } from "../observer";
 import { NODE_A, request } from "./support";
 
 /**
@@ -46,9 +45,8 @@ describe.each(testBackends())("enable on one service, scrape, disable (%s)", (ki
   beforeAll(async () => {
     t = await createTestDb(kind);
     useTestDb(t.db);
-    // What server/runtime.ts registers at start-up (added here only if the runtime does not have it yet).
-    const observers = await getIngestObservers();
-    if (!observers.some((o) => o.name === prometheusObserver.name)) observers.push(prometheusObserver);
+    // The ingest route takes its observers from the process runtime (server/runtime.ts), started on this db.
+    await stopRuntime();
     app = await serveRoutes([
       { prefix: "/admin-api", module: adminApiRoute, catchAll: true },
       { prefix: "/api/ingest", module: ingestRoute },
@@ -67,6 +65,7 @@ describe.each(testBackends())("enable on one service, scrape, disable (%s)", (ki
   });
   afterAll(async () => {
     await app?.close();
+    await stopRuntime();
     await t?.close();
   });
 
