@@ -5,7 +5,9 @@ const [kind, file] = process.argv.slice(2);
 const report = JSON.parse(readFileSync(file, "utf8"));
 if (kind === "vitest") {
   // A file that fails to load has no assertions; count it as one failure so it cannot hide.
-  const brokenFiles = report.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
+  const brokenFiles = report.testResults.filter(
+    (f) => f.status === "failed" && f.assertionResults.length === 0,
+  ).length;
   console.log(report.numPassedTests, report.numFailedTests + brokenFiles);
 } else {
   const s = report.stats;

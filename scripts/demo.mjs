@@ -43,7 +43,21 @@ await waitForHealth();
 console.log(`\nGatewatch is up at ${base} — simulated traffic is flowing (Ctrl-C stops both).\n`);
 simulator = spawn(
   "node_modules/.bin/tsx",
-  ["scripts/simulate.ts", "--url", base, "--nodes", "5", "--rps", process.env.DEMO_RPS ?? "200", "--duration", "0",
-    "--backfill", process.env.DEMO_BACKFILL_MINUTES ?? "10", "--silent-after", "45", "--quiet"],
+  [
+    "scripts/simulate.ts",
+    "--url",
+    base,
+    "--nodes",
+    "5",
+    "--rps",
+    process.env.DEMO_RPS ?? "200",
+    "--duration",
+    "0",
+    "--backfill",
+    process.env.DEMO_BACKFILL_MINUTES ?? "10",
+    "--silent-after",
+    "45",
+    "--quiet",
+  ],
   { stdio: "inherit", env },
 );

@@ -49,7 +49,7 @@ export function renderSeries(s: SeriesSpec, data: ChartPoint[]) {
           ? false
           : ({ cx, cy, index }: { cx?: number; cy?: number; index?: number }) =>
               index !== undefined && isolated.has(index) && cx !== undefined && cy !== undefined ? (
-                <circle key={index} cx={cx} cy={cy} r={2.25} fill={s.color} />
+                <circle key={index} cx={cx} cy={cy} r={1.75} fill={s.color} />
               ) : (
                 <g key={index} />
               )

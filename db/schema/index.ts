@@ -1,5 +1,5 @@
 export * from "./entities";
 export * from "./plugins";
-export * from "./rollups";
 export * from "./prometheus";
+export * from "./rollups";
 export * from "./statsd";

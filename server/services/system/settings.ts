@@ -1,6 +1,7 @@
 import { type Db, dbKind } from "@/db/client";
-import { DEFAULT_RETENTION, type Interval } from "@/lib/time-range";
+import type { Interval } from "@/lib/time-range";
 import pkg from "@/package.json";
+import { retentionFromEnv } from "../rollups/maintenance";
 import { checkHealth } from "./health";
 
 export type SystemSettings = {
@@ -11,21 +12,6 @@ export type SystemSettings = {
   ingest: { endpoint: string; kongEndpoint: string; tokenConfigured: boolean };
   metrics: { endpoint: string; tokenConfigured: boolean; port: number | null };
 };
-
-const RETENTION_ENV: Record<Interval, string> = {
-  seconds: "RETENTION_SECONDS",
-  minutes: "RETENTION_MINUTES",
-  hours: "RETENTION_HOURS",
-};
-
-function retentionFrom(env: NodeJS.ProcessEnv): Record<Interval, number> {
-  const out = { ...DEFAULT_RETENTION };
-  for (const level of Object.keys(RETENTION_ENV) as Interval[]) {
-    const v = Number(env[RETENTION_ENV[level]]);
-    if (Number.isInteger(v) && v > 0) out[level] = v;
-  }
-  return out;
-}
 
 /**
  * What an operator checks on the Settings page. Tokens are reported as configured or not, never echoed.
@@ -40,7 +26,7 @@ export async function getSystemSettings(
   return {
     version: pkg.version,
     database: { kind: dbKind(db), migrations: health?.migrations ?? 0, reachable: health !== null },
-    retention: retentionFrom(env),
+    retention: retentionFromEnv(env),
     ingest: {
       endpoint: "/api/ingest",
       kongEndpoint: "/api/ingest/kong",
