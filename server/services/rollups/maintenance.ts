@@ -356,6 +356,15 @@ export async function runMaintenance(db: Db, nowS: number, retention: RetentionS
   await deleteExpiredRows(db, nowS, retention);
 }
 
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+    timer.unref?.();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Starts background maintenance: a pass now, then every `intervalMs`. On Postgres only the instance holding
  * the session advisory lock works (on a reserved connection, so the pool cannot hand the lock around); the
@@ -380,7 +389,12 @@ export function startMaintenance(db: Db, options: MaintenanceOptions = {}): { st
         leader = null;
       }
     }
-    const reserved = await (db.$client as postgres.Sql).reserve();
+    // reserve() waits for a pool connection; while the database is down that can take forever.
+    const reserved = await withTimeout(
+      (db.$client as postgres.Sql).reserve(),
+      10_000,
+      "reserve a connection",
+    );
     const [row] = await reserved`SELECT pg_try_advisory_lock(${LOCK_NS_LEADER}, 0) AS ok`;
     if (row?.ok) {
       leader = reserved;
@@ -407,7 +421,8 @@ export function startMaintenance(db: Db, options: MaintenanceOptions = {}): { st
     async stop() {
       stopped = true;
       clearInterval(timer);
-      await running;
+      // Never hang a shutdown on a pass stuck on an unreachable database.
+      await withTimeout(running, 10_000, "finish the maintenance pass").catch(onError);
       if (leader) {
         try {
           await leader`SELECT pg_advisory_unlock(${LOCK_NS_LEADER}, 0)`;

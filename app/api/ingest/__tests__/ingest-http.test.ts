@@ -260,9 +260,9 @@ describe.runIf(testBackends().includes("postgres"))("POST /api/ingest while Post
     viaProxy.port = String(proxy.port);
     const db = createPostgresDb(viaProxy.toString(), { max: 4 });
     await stopRuntime();
+    useTestDb(db);
     // This test is about the ingest path: no exporters or background maintenance sharing the cut database.
     globalThis.__gatewatchRuntime = Promise.resolve({ db, observers: [], stop: async () => {} });
-    useTestDb(db);
     const server = await serveRoutes([{ prefix: "/api/ingest", module: ingestRoute }]);
     const post = (body: unknown) =>
       fetch(`${server.url}/api/ingest`, {

@@ -54,7 +54,11 @@ describe.skipIf(!hasPrometheus)("a real Prometheus server scraping Gatewatch", (
     const deadline = Date.now() + WAIT_MS;
     let last: Sample[] = [];
     while (Date.now() < deadline) {
-      last = await query(expr);
+      // Prometheus may still be starting (connection refused) on a loaded machine: keep polling.
+      last = await query(expr).catch((err: Error) => {
+        if (!String(err.cause ?? err).includes("ECONNREFUSED")) throw err;
+        return [];
+      });
       if (ok(last)) return last;
       await new Promise((r) => setTimeout(r, 250));
     }
