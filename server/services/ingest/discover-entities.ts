@@ -59,8 +59,18 @@ export function collectUnseen(db: Db, batch: IngestBatch): Discovery {
     d.keys.push([kind, id]);
     return true;
   };
-  if (take("n", batch.node.id))
-    d.nodes.push({ id: batch.node.id, hostname: batch.node.hostname, version: batch.node.version });
+  if (take("n", batch.node.id)) {
+    // First seen = the node's earliest reported moment, not when Gatewatch happened to register it.
+    let firstMs = Date.now();
+    for (const e of batch.events) if (e.startedAt < firstMs) firstMs = e.startedAt;
+    for (const s of batch.stats) if (s.at * 1000 < firstMs) firstMs = s.at * 1000;
+    d.nodes.push({
+      id: batch.node.id,
+      hostname: batch.node.hostname,
+      version: batch.node.version,
+      first_seen_ms: String(firstMs),
+    });
+  }
   for (const e of batch.events) {
     if (e.workspaceId !== null && take("w", e.workspaceId))
       d.workspaces.push({ id: e.workspaceId, name: e.workspaceName ?? e.workspaceId });
@@ -97,8 +107,10 @@ const col = (rows: Row[], key: string) => sql.param(rows.map((r) => r[key]));
 /** Inserts unseen entities inside the batch transaction, rows sorted by id in a fixed table order (R6). */
 export async function registerEntities(tx: Db, d: Discovery): Promise<void> {
   if (d.nodes.length) {
-    await tx.execute(sql`INSERT INTO nodes (id, hostname, version)
-      SELECT * FROM unnest(${col(d.nodes, "id")}::uuid[], ${col(d.nodes, "hostname")}::text[], ${col(d.nodes, "version")}::text[])
+    await tx.execute(sql`INSERT INTO nodes (id, hostname, version, first_seen_at)
+      SELECT u.id, u.hostname, u.version, to_timestamp(u.ms / 1000.0)
+      FROM unnest(${col(d.nodes, "id")}::uuid[], ${col(d.nodes, "hostname")}::text[], ${col(d.nodes, "version")}::text[],
+                  ${col(d.nodes, "first_seen_ms")}::float8[]) AS u(id, hostname, version, ms)
       ON CONFLICT DO NOTHING`);
   }
   if (d.workspaces.length) {

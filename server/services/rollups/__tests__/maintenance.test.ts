@@ -123,7 +123,8 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
         (
           await queryRows<{ n: string }>(
             t.db,
-            sql`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = ${0x6777_0003}`,
+            sql`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = ${0x6777_0003}
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
           )
         )[0].n,
       );
