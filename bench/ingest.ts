@@ -11,7 +11,6 @@
  * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; a fresh database is
  * created and dropped), BENCH_BATCHES (default 24), BENCH_BATCH_SIZE (20000), BENCH_CONCURRENCY (4).
  */
-import { Agent, request as httpRequest } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -29,6 +28,7 @@ import {
 import { createRng } from "@/lib/simulator/random";
 import { stopRuntime } from "@/server/runtime";
 import { serveRoutes, useTestDb } from "@/server/testing/http";
+import { postAll } from "./harness";
 
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 24);
@@ -69,37 +69,6 @@ function makeBatches(
     events.push(...requests);
   }
   return { bodies, events };
-}
-
-async function postAll(url: string, bodies: Buffer[], concurrency: number): Promise<number> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  let next = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < bodies.length) {
-      const body = bodies[next++];
-      const status = await new Promise<number>((resolve, reject) => {
-        const req = httpRequest(
-          `${url}/api/ingest`,
-          {
-            method: "POST",
-            agent,
-            headers: { "content-type": "application/json", "content-length": body.length },
-          },
-          (res) => {
-            res.resume();
-            res.on("end", () => resolve(res.statusCode ?? 0));
-          },
-        );
-        req.on("error", reject);
-        req.end(body);
-      });
-      if (status !== 200) throw new Error(`ingest answered ${status}`);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  agent.destroy();
-  return performance.now() - started;
 }
 
 async function measureHttp(db: Db, bodies: Buffer[], warmup: Buffer, concurrency: number) {

@@ -14,7 +14,6 @@
  * the plugin config, e.g. '{"udp_packet_size":1400,"queue":{"max_batch_size":1000}}').
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { Agent, request as httpRequest } from "node:http";
 import * as ingestRoute from "@/app/api/ingest/route";
 import type { Db } from "@/db/client";
 import { statsdDelivery } from "@/db/schema";
@@ -25,6 +24,7 @@ import { persistStatsdDelivery } from "@/server/services/exporters/statsd/delive
 import { createStatsdObserver } from "@/server/services/exporters/statsd/observer";
 import { createPlugin, deletePlugin } from "@/server/services/plugins/plugins";
 import { serveRoutes, useTestDb } from "@/server/testing/http";
+import { postAll } from "./harness";
 
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const BACKEND = process.env.BENCH_BACKEND === "pglite" ? "pglite" : "postgres";
@@ -87,37 +87,6 @@ function makeBodies(count: number, startS: number): Buffer[] {
     bodies.push(Buffer.from(JSON.stringify(batch)));
   }
   return bodies;
-}
-
-async function postAll(url: string, bodies: Buffer[], concurrency: number): Promise<number> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  let next = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < bodies.length) {
-      const body = bodies[next++];
-      const status = await new Promise<number>((resolve, reject) => {
-        const req = httpRequest(
-          `${url}/api/ingest`,
-          {
-            method: "POST",
-            agent,
-            headers: { "content-type": "application/json", "content-length": body.length },
-          },
-          (res) => {
-            res.resume();
-            res.on("end", () => resolve(res.statusCode ?? 0));
-          },
-        );
-        req.on("error", reject);
-        req.end(body);
-      });
-      if (status !== 200) throw new Error(`ingest answered ${status}`);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  agent.destroy();
-  return performance.now() - started;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
