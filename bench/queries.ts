@@ -193,6 +193,20 @@ async function load(db: Db, nowS: number): Promise<void> {
     "health_minutes (25 h × 20 nodes)",
     healthInsert("health_minutes", "minutes", minuteStart, minuteEnd + 60, 60),
   );
+  // What ingest writes alongside the node rows: the cluster's row per bucket (node_id = zero uuid).
+  const clusterInsert = (level: string) =>
+    sql.raw(`
+    INSERT INTO health_cluster_${level} (bucket_ts, node_id, requests, cache_hits, cache_misses, samples, plat_min,
+      plat_max, plat_sum, plat_count, plat_hist, ulat_min, ulat_max, ulat_sum, ulat_count, ulat_hist, rlat_sum,
+      rlat_count, bytes_in, bytes_out, status_1xx, status_2xx, status_3xx, status_4xx, status_5xx, status_other)
+    SELECT bucket_ts, '00000000-0000-0000-0000-000000000000'::uuid, sum(requests), sum(cache_hits),
+      sum(cache_misses), sum(samples), min(plat_min), max(plat_max), sum(plat_sum), sum(plat_count),
+      gw_hist_sum(plat_hist), min(ulat_min), max(ulat_max), sum(ulat_sum), sum(ulat_count), gw_hist_sum(ulat_hist),
+      sum(rlat_sum), sum(rlat_count), sum(bytes_in), sum(bytes_out), sum(status_1xx), sum(status_2xx),
+      sum(status_3xx), sum(status_4xx), sum(status_5xx), sum(status_other)
+    FROM health_${level} GROUP BY bucket_ts`);
+  await exec(db, "health_cluster_seconds (derived as ingest writes it)", clusterInsert("seconds"));
+  await exec(db, "health_cluster_minutes (derived as ingest writes it)", clusterInsert("minutes"));
   await exec(
     db,
     "health_hours (30 d × 20 nodes)",

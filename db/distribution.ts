@@ -19,6 +19,15 @@ export const DISTRIBUTION: Record<string, { table: PgTable; distribution: Distri
   health_seconds: { table: schema.healthSeconds, distribution: byNode("none") },
   health_minutes: { table: schema.healthMinutes, distribution: byNode("health_seconds") },
   health_hours: { table: schema.healthHours, distribution: byNode("health_seconds") },
+  // Cluster rows have no high-cardinality column (node_id is the zero sentinel): local, like cluster classes.
+  health_cluster_seconds: {
+    table: schema.healthClusterSeconds,
+    distribution: { kind: "local", reason: "one row per bucket for the whole cluster" },
+  },
+  health_cluster_minutes: {
+    table: schema.healthClusterMinutes,
+    distribution: { kind: "local", reason: "one row per bucket for the whole cluster" },
+  },
   codes_node_minutes: { table: schema.codesNodeMinutes, distribution: byNode("health_seconds") },
   codes_node_hours: { table: schema.codesNodeHours, distribution: byNode("health_seconds") },
   codes_unmatched_minutes: { table: schema.codesUnmatchedMinutes, distribution: byNode("health_seconds") },

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { type Db, dbKind, queryRows } from "@/db/client";
+import { ZERO_UUID } from "@/db/schema";
 import {
   asDb,
   ensurePartitions,
@@ -174,6 +175,16 @@ export async function ingestBatch(
     );
     await ensurePartitions(
       db,
+      "health_cluster_seconds",
+      split.seconds.map((r) => r.bucket),
+    );
+    await ensurePartitions(
+      db,
+      "health_cluster_minutes",
+      split.minutes.map((r) => r.bucket),
+    );
+    await ensurePartitions(
+      db,
       "health_hours",
       split.hours.map((r) => r.bucket),
     );
@@ -242,6 +253,10 @@ export async function ingestBatch(
         await writeHealth(tx, "health_hours", batch.node.id, split.hours, writeOptions);
         await writeCodeTables(tx, "minutes", concatTables(minuteParts), writeOptions);
         await writeCodeTables(tx, "hours", foldCodeTables(concatTables(hourParts), 3600), writeOptions);
+        // Last of the rollups: every ingester touches these same cluster rows, so they are locked only
+        // from here to commit (same sorted order everywhere: no deadlocks).
+        await writeHealth(tx, "health_cluster_seconds", ZERO_UUID, split.seconds, writeOptions);
+        await writeHealth(tx, "health_cluster_minutes", ZERO_UUID, split.minutes, writeOptions);
 
         for (const o of observers) if (o.inTransaction) await o.inTransaction(tx, batch);
         return true;

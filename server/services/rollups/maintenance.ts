@@ -60,8 +60,13 @@ export const PARTITION_SPAN: Record<Grain, number> = { seconds: 3600, minutes: 3
 const CODE_FAMILIES = ["codes_node", "codes_unmatched", "codes_route", "codes_api", "codes_consumer_route"];
 
 export const ROLLUP_TABLES: Record<Grain, string[]> = {
-  seconds: ["health_seconds"],
-  minutes: ["health_minutes", ...CODE_FAMILIES.map((f) => `${f}_minutes`), "entity_traffic_minutes"],
+  seconds: ["health_seconds", "health_cluster_seconds"],
+  minutes: [
+    "health_minutes",
+    "health_cluster_minutes",
+    ...CODE_FAMILIES.map((f) => `${f}_minutes`),
+    "entity_traffic_minutes",
+  ],
   hours: ["health_hours", ...CODE_FAMILIES.map((f) => `${f}_hours`), "entity_traffic_hours"],
 };
 
@@ -303,7 +308,7 @@ export async function dropExpiredPartitions(
     for (const table of ROLLUP_TABLES[grain]) {
       for (const p of await listPartitions(db, table)) {
         if (p.start + span > cutoff) continue;
-        if (grain === "minutes" && table !== "health_minutes") await foldHour(db, p.start);
+        if (grain === "minutes" && !table.startsWith("health_")) await foldHour(db, p.start);
         if (kind === "postgres") {
           try {
             await db.execute(sql.raw(`ALTER TABLE "${table}" DETACH PARTITION "${p.name}" CONCURRENTLY`));

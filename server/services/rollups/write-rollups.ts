@@ -138,7 +138,12 @@ const HEALTH_UPDATES = [
   "gauges_at = GREATEST(t.gauges_at, EXCLUDED.gauges_at)",
 ];
 
-export type HealthTable = "health_seconds" | "health_minutes" | "health_hours";
+export type HealthTable =
+  | "health_seconds"
+  | "health_minutes"
+  | "health_hours"
+  | "health_cluster_seconds"
+  | "health_cluster_minutes";
 
 export async function writeHealth(
   tx: Db,

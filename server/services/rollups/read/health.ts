@@ -74,13 +74,18 @@ function nodeCondition(filter: NodeFilter): SQL | undefined {
   return undefined;
 }
 
-/** One FROM source over the segments' tables (UNION ALL, each arm bounded by bucket_ts). */
-function healthSource(segs: Segment[], filter: NodeFilter): SQL {
+/**
+ * One FROM source over the segments' tables (UNION ALL, each arm bounded by bucket_ts). Whole-cluster reads
+ * at 1 s and 1 min use the cluster tables (one row per bucket, written with the node rows at ingest) instead
+ * of merging every node's row per bucket.
+ */
+function healthSource(segs: Segment[], filter: NodeFilter & { byNode?: boolean }): SQL {
   const cond = nodeCondition(filter);
-  const arms = segs.map(
-    (s) =>
-      sql`SELECT ${HEALTH_COLUMNS} FROM ${table("health", s.level)} WHERE ${tsBetween(s.from, s.to)}${cond ? sql` AND ${cond}` : sql``}`,
-  );
+  const wholeCluster = cond === undefined && !filter.byNode;
+  const arms = segs.map((s) => {
+    const family = wholeCluster && s.level !== "hours" ? "health_cluster" : "health";
+    return sql`SELECT ${HEALTH_COLUMNS} FROM ${table(family, s.level)} WHERE ${tsBetween(s.from, s.to)}${cond ? sql` AND ${cond}` : sql``}`;
+  });
   return sql`(${sql.join(arms, sql` UNION ALL `)}) AS h`;
 }
 

@@ -9,6 +9,7 @@ import { INTERVAL_WIDTH, type Interval, type ResolvedRange } from "@/lib/time-ra
  */
 export type TableFamily =
   | "health"
+  | "health_cluster"
   | "codes_node"
   | "codes_unmatched"
   | "codes_route"
@@ -18,6 +19,7 @@ export type TableFamily =
 
 const FAMILY_LEVELS: Record<TableFamily, Interval[]> = {
   health: ["seconds", "minutes", "hours"],
+  health_cluster: ["seconds", "minutes"],
   codes_node: ["minutes", "hours"],
   codes_unmatched: ["minutes", "hours"],
   codes_route: ["minutes", "hours"],

@@ -1,4 +1,4 @@
-import { getTableName } from "drizzle-orm";
+import { getTableName, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
 import {
@@ -7,12 +7,15 @@ import {
   codesRouteMinutes,
   consumers,
   entityTrafficMinutes,
+  healthClusterMinutes,
+  healthClusterSeconds,
   healthHours,
   healthMinutes,
   healthSeconds,
   nodes,
   routes,
   services,
+  ZERO_UUID,
 } from "@/db/schema";
 import { bucketOf, ENTITY_HISTOGRAM, emptyHistogram, HEALTH_HISTOGRAM } from "@/lib/histogram";
 import { ensurePartitions } from "../../maintenance";
@@ -82,6 +85,24 @@ export async function insertHealth(
   await db
     .insert(HEALTH_TABLES[level])
     .values({ bucketTs: new Date(ts * 1000), nodeId, ...healthRow(reqs, extra) });
+  if (level !== "hours") await deriveClusterRow(db, level, ts);
+}
+
+/** Rewrites the bucket's cluster row from its node rows: what ingest keeps in health_cluster_* as it writes. */
+async function deriveClusterRow(db: Db, level: "seconds" | "minutes", ts: number) {
+  await partitionFor(db, level === "seconds" ? healthClusterSeconds : healthClusterMinutes, ts);
+  const at = new Date(ts * 1000).toISOString();
+  await db.execute(sql.raw(`DELETE FROM health_cluster_${level} WHERE bucket_ts = '${at}'`));
+  await db.execute(
+    sql.raw(`INSERT INTO health_cluster_${level} (bucket_ts, node_id, requests, cache_hits, cache_misses, samples,
+      plat_min, plat_max, plat_sum, plat_count, plat_hist, ulat_min, ulat_max, ulat_sum, ulat_count, ulat_hist,
+      bytes_in, bytes_out, status_1xx, status_2xx, status_3xx, status_4xx, status_5xx, status_other)
+    SELECT bucket_ts, '${ZERO_UUID}', sum(requests), sum(cache_hits), sum(cache_misses), sum(samples),
+      min(plat_min), max(plat_max), sum(plat_sum), sum(plat_count), gw_hist_sum(plat_hist), min(ulat_min),
+      max(ulat_max), sum(ulat_sum), sum(ulat_count), gw_hist_sum(ulat_hist), sum(bytes_in), sum(bytes_out),
+      sum(status_1xx), sum(status_2xx), sum(status_3xx), sum(status_4xx), sum(status_5xx), sum(status_other)
+    FROM health_${level} WHERE bucket_ts = '${at}' GROUP BY bucket_ts`),
+  );
 }
 
 export async function insertNode(db: Db, id: string, hostname: string, version = "3.9.3") {
