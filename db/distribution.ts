@@ -19,7 +19,7 @@ export const DISTRIBUTION: Record<string, { table: PgTable; distribution: Distri
   health_seconds: { table: schema.healthSeconds, distribution: byNode("none") },
   health_minutes: { table: schema.healthMinutes, distribution: byNode("health_seconds") },
   health_hours: { table: schema.healthHours, distribution: byNode("health_seconds") },
-  // Cluster rows have no high-cardinality column (node_id is the zero sentinel): local, like cluster classes.
+  // Cluster rows have no high-cardinality column (node_id is one of 8 shard sentinels): local, like cluster classes.
   health_cluster_seconds: {
     table: schema.healthClusterSeconds,
     distribution: { kind: "local", reason: "one row per bucket for the whole cluster" },

@@ -100,10 +100,10 @@ export const healthHours = healthTable("health_hours");
 
 /**
  * The cluster's health per second and per minute, written in the same transaction as the node rows (a batch
- * comes from one node, so its node rows are exactly the cluster's delta) with node_id = ZERO_UUID. The 1 s and
- * 1 min cluster charts then read one row per bucket instead of merging every node's histograms per bucket
- * (bench:queries: the 1 h cluster chart was 0.7–0.9 s merging 72k node rows). Rows for a second are written
- * last in each transaction, so concurrent ingesters hold their row locks only until commit.
+ * comes from one node, so its node rows are exactly the cluster's delta). node_id holds one of 8 shard
+ * sentinels (`clusterShard` in ingest-batch.ts) so concurrent ingesters rarely share a row; readers sum ≤ 8
+ * rows per bucket instead of merging every node's histograms (bench:queries: the 1 h cluster chart took
+ * 0.7–0.9 s merging 72k node rows).
  */
 export const healthClusterSeconds = healthTable("health_cluster_seconds");
 export const healthClusterMinutes = healthTable("health_cluster_minutes");

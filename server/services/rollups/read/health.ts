@@ -125,7 +125,8 @@ export async function aggregateHealth(
     params.histograms !== false &&
     params.step !== undefined &&
     !params.byNode &&
-    nodeCondition(params) === undefined;
+    nodeCondition(params) === undefined &&
+    params.segments.every((s) => s.level !== "hours"); // hours hold ~one row per node: per-cell sums win there
   let platLen = 0;
   let ulatLen = 0;
   if (params.histograms !== false && !compact) {

@@ -88,7 +88,7 @@ export async function insertHealth(
   if (level !== "hours") await deriveClusterRow(db, level, ts);
 }
 
-/** Rewrites the bucket's cluster row from its node rows: what ingest keeps in health_cluster_* as it writes. */
+/** Rewrites the bucket's cluster row from its node rows: the sum ingest keeps in health_cluster_* (one shard here). */
 async function deriveClusterRow(db: Db, level: "seconds" | "minutes", ts: number) {
   await partitionFor(db, level === "seconds" ? healthClusterSeconds : healthClusterMinutes, ts);
   const at = new Date(ts * 1000).toISOString();
