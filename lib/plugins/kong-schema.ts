@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isUuid } from "../uuid";
 import type { KongFieldErrors, KongFieldErrorValue } from "./kong-errors";
 import { kongFieldIssues } from "./kong-errors";
 
@@ -82,8 +83,6 @@ export const KONG_MESSAGES = {
   },
 } as const;
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export type KongValidation = { value: unknown; errors: KongFieldErrorValue | null };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -140,7 +139,7 @@ function validateString(field: KongStringField, input: unknown): KongValidation 
   if (typeof input !== "string") return { value: null, errors: KONG_MESSAGES.type.string };
   const lenMin = field.len_min ?? 1; // every Kong string field rejects "" (kong-plugins §1c.1)
   if (input.length < lenMin) return { value: null, errors: KONG_MESSAGES.lenMin(lenMin) };
-  if (field.uuid && !UUID_RE.test(input)) return { value: null, errors: KONG_MESSAGES.uuid };
+  if (field.uuid && !isUuid(input)) return { value: null, errors: KONG_MESSAGES.uuid };
   if (field.one_of && !field.one_of.includes(input))
     return { value: null, errors: KONG_MESSAGES.oneOf(field.one_of) };
   if (field.match && !field.match.re.test(input)) return { value: null, errors: KONG_MESSAGES.match(input) };

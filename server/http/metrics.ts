@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Db } from "@/db/client";
+import { isUuid } from "@/lib/uuid";
 import { isDatabaseUnavailable, NotFoundError } from "@/server/errors";
 import {
   listScrapeTargets,
@@ -14,8 +15,6 @@ import { CONTENT_TYPE } from "@/server/services/exporters/prometheus/render";
  * METRICS_PORT listener and GET /api/prometheus/targets: bearer-token check, query validation (a 400 names the
  * parameter), 404 for an unknown node, 503 with Retry-After when the database is down.
  */
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), {
@@ -50,7 +49,7 @@ function parseQuery(url: URL): Parsed {
   if (!(METRICS_FORMATS as readonly string[]).includes(format))
     return { error: `format: expected one of ${METRICS_FORMATS.join(", ")}` };
   const node = url.searchParams.get("node");
-  if (node !== null && !UUID.test(node)) return { error: "node: expected a node id (uuid)" };
+  if (node !== null && !isUuid(node)) return { error: "node: expected a node id (uuid)" };
   return { format: format as MetricsFormat, nodeId: node?.toLowerCase() };
 }
 

@@ -10,6 +10,7 @@ import {
   expandServiceUrl,
 } from "@/lib/entities";
 import { kongSchemaJson } from "@/lib/plugins/kong-schema";
+import { isUuid } from "@/lib/uuid";
 import { NotFoundError } from "@/server/errors";
 import { bumpPluginConfigVersion } from "@/server/services/plugins/precedence";
 import { ADAPTERS, type EntityAdapter, type KongObject } from "./adapters";
@@ -19,7 +20,6 @@ import {
   asObject,
   type BodySource,
   guardUnique,
-  isUuid,
   mergePatch,
   schemaViolation,
   uniqueViolation,

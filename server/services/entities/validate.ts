@@ -10,9 +10,6 @@ import { ConflictError, ValidationError } from "@/server/errors";
 /** Where a body came from: form bodies carry strings that Kong converts by schema type (kong/api/arguments.lua). */
 export type BodySource = "json" | "form";
 
-export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string) => UUID_RE.test(s);
-
 /** Kong's 400 schema violation: message built from the tree, plus flat issues for forms. */
 export function schemaViolation(fields: KongFieldErrors): ValidationError {
   return new ValidationError(kongSchemaViolationMessage(fields), flatKongIssues(fields), fields);

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { workspaces } from "@/db/schema";
+import { isUuid } from "@/lib/uuid";
 import { NotFoundError } from "@/server/errors";
-import { isUuid } from "./validate";
 
 export const DEFAULT_WORKSPACE = "default";
 

@@ -1,6 +1,6 @@
 import { RANGE_PRESET_KEYS, type RangeInput, type RangePreset } from "@/lib/time-range";
+import { isUuid } from "@/lib/uuid";
 import { ValidationError } from "@/server/errors";
-import { isUuid } from "../rollups/read/codes";
 import { ENTITY_KINDS, ENTITY_SCOPES, type EntityKind, type EntityScope } from "../rollups/read/types";
 
 /**

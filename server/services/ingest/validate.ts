@@ -1,3 +1,4 @@
+import { isUuid } from "@/lib/uuid";
 import { ValidationError } from "@/server/errors";
 import type { IngestBatch, IngestEvent, IngestNode, NodeConnections, NodeStatsSample } from "./types";
 
@@ -63,18 +64,6 @@ const join = (base: string, key: string) => (base ? `${base}.${key}` : key);
 
 function isObject(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** 8-4-4-4-12 hex. A char loop: the anchored regex was 6 % of parse+validate+aggregate CPU. */
-function isUuid(s: string): boolean {
-  if (s.length !== 36) return false;
-  for (let i = 0; i < 36; i++) {
-    const c = s.charCodeAt(i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 45) return false;
-    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
-  }
-  return true;
 }
 
 function uuid(v: unknown, path: string, issues: Issues): string | null {

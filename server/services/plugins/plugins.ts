@@ -13,6 +13,7 @@ import {
   validatePluginInput,
 } from "@/lib/plugins";
 import { inferKongTypes, type KongRecordField, kongSchemaJson } from "@/lib/plugins/kong-schema";
+import { isUuid } from "@/lib/uuid";
 import { NotFoundError } from "@/server/errors";
 import { ADAPTERS } from "@/server/services/entities/adapters";
 import { findEntity } from "@/server/services/entities/entities";
@@ -28,7 +29,6 @@ import {
   asObject,
   type BodySource,
   guardUnique,
-  isUuid,
   mergePatch,
   schemaViolation,
   uniqueViolation,

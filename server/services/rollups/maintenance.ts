@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type postgres from "postgres";
 import { type Db, dbKind, queryRows } from "@/db/client";
+import { DEFAULT_RETENTION } from "@/lib/time-range";
 
 /**
  * Rollup partitions, hour folding and retention, all from app code (scale-notes §3.3: pg_partman is not on
@@ -23,9 +24,6 @@ import { type Db, dbKind, queryRows } from "@/db/client";
  */
 
 export type RetentionSeconds = { seconds: number; minutes: number; hours: number };
-
-/** Vitals defaults (kong-vitals §1.4): 1 s data for 1 h, 1 min for 25 h; hours for 30 days. */
-export const DEFAULT_RETENTION: RetentionSeconds = { seconds: 3600, minutes: 90_000, hours: 30 * 86_400 };
 
 /**
  * Minute rows must outlive the fold of their hour (it runs FOLD_GRACE_S after the hour ends), so the minute

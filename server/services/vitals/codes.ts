@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { type Db, queryRows } from "@/db/client";
+import { isUuid } from "@/lib/uuid";
 import { NotFoundError } from "@/server/errors";
-import { aggregateCodes, type CodeSource, isUuid } from "../rollups/read/codes";
+import { aggregateCodes, type CodeSource } from "../rollups/read/codes";
 import { aggregateHealth } from "../rollups/read/health";
 import { planSegments } from "../rollups/read/levels";
 import { invalidParam, VITALS_LEVEL, VITALS_WIDTH, type VitalsQuery } from "./params";

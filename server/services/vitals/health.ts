@@ -1,7 +1,7 @@
 import type { Db } from "@/db/client";
 import { HEALTH_HISTOGRAM, quantile } from "@/lib/histogram";
+import { isUuid } from "@/lib/uuid";
 import { NotFoundError } from "@/server/errors";
-import { isUuid } from "../rollups/read/codes";
 import { aggregateHealth, getHostnames, type HealthAgg } from "../rollups/read/health";
 import { invalidParam, VITALS_LEVEL, VITALS_WIDTH, type VitalsQuery } from "./params";
 

@@ -1,5 +1,5 @@
 import { HEALTH_STAT_LABELS } from "./health";
-import { VITALS_RETENTION, type VitalsInterval } from "./params";
+import { type VitalsInterval, vitalsRetention } from "./params";
 
 type Intervals = Partial<Record<VitalsInterval, { retention_period_seconds: number }>>;
 export type VitalsIndexBody = {
@@ -15,7 +15,7 @@ const CODE_LABELS = [
 ] as const;
 
 function intervals(list: VitalsInterval[]): Intervals {
-  return Object.fromEntries(list.map((i) => [i, { retention_period_seconds: VITALS_RETENTION[i] }]));
+  return Object.fromEntries(list.map((i) => [i, { retention_period_seconds: vitalsRetention(i) }]));
 }
 
 /**

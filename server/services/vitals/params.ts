@@ -1,6 +1,6 @@
 import type { Interval } from "@/lib/time-range";
-import { DEFAULT_RETENTION } from "@/lib/time-range";
 import { ValidationError } from "@/server/errors";
+import { retentionFromEnv } from "../rollups/maintenance";
 
 /**
  * Vitals API query parameters (kong-vitals §1.5). Kong's database strategy accepts seconds|minutes|days; we
@@ -25,13 +25,11 @@ export const VITALS_LEVEL: Record<VitalsInterval, Interval> = {
   days: "hours",
 };
 
-/** Kept as long as the rollup it is read from (`days` from hours rows). */
-export const VITALS_RETENTION: Record<VitalsInterval, number> = {
-  seconds: DEFAULT_RETENTION.seconds,
-  minutes: DEFAULT_RETENTION.minutes,
-  hours: DEFAULT_RETENTION.hours,
-  days: DEFAULT_RETENTION.hours,
-};
+/** Kept as long as the rollup it is read from (`days` from hours rows), as configured for this deployment. */
+export function vitalsRetention(interval: VitalsInterval): number {
+  const retention = retentionFromEnv();
+  return interval === "days" ? retention.hours : retention[interval];
+}
 
 export type VitalsQuery = {
   interval: VitalsInterval;
@@ -83,7 +81,7 @@ export function parseVitalsQuery(
   const start = unixSeconds(url, "start_ts");
   const end = unixSeconds(url, "end_ts");
   if (start !== undefined && end !== undefined && end < start) throw invalid("end_ts must be after start_ts");
-  const from = Math.floor((start ?? nowSec - VITALS_RETENTION[interval]) / width) * width;
+  const from = Math.floor((start ?? nowSec - vitalsRetention(interval)) / width) * width;
   const to = (end ?? nowSec) + 1;
   const pct = url.searchParams.get("percentiles");
   if (pct !== null && !["true", "false", "1", "0", ""].includes(pct))

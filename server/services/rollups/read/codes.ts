@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type Db, queryRows } from "@/db/client";
 import { bucketStarts, type RangeInput, resolveRange } from "@/lib/time-range";
+import { isUuid } from "@/lib/uuid";
 import { ValidationError } from "@/server/errors";
 import {
   bucketExpr,
@@ -16,12 +17,6 @@ import {
 import type { ConsumerRouteRow, ConsumerRouteTable, EntityScope, StatusCodeSeries } from "./types";
 
 export type CodeSource = { family: TableFamily; where?: SQL };
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(v: string): boolean {
-  return UUID_RE.test(v);
-}
 
 /**
  * The cheapest code table for an entity: exact codes for the cluster come from the per-node table (every

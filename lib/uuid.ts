@@ -1,0 +1,14 @@
+/**
+ * 8-4-4-4-12 hex, either case. A char loop rather than an anchored regex: on the ingest hot path the regex was
+ * 6 % of parse+validate+aggregate CPU. The one uuid check for the whole project (isomorphic).
+ */
+export function isUuid(s: string): boolean {
+  if (s.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+  }
+  return true;
+}
