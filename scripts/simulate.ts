@@ -74,7 +74,15 @@ async function main() {
       silentAfter: Number.POSITIVE_INFINITY,
       runId: `bf${now.toString(36)}`,
     });
-    for (let s = now - backfillMinutes * 60; s < now; s++) await sendSecond(history, s);
+    // Posting history takes a while; keep going until caught up with the clock so live traffic continues
+    // without a hole (which the dashboard would rightly show as "silent").
+    let s = now - backfillMinutes * 60;
+    while (s < Math.floor(Date.now() / 1000)) {
+      const upTo = Math.floor(Date.now() / 1000);
+      const batch: Promise<void>[] = [];
+      for (; s < upTo && batch.length < 8; s++) batch.push(sendSecond(history, s));
+      await Promise.all(batch);
+    }
     if (!values.quiet) console.log(`backfilled ${backfillMinutes} min (${sent} requests)`);
   }
   const driver = new TrafficDriver(cluster, {
