@@ -1,4 +1,3 @@
-import { validateNativeBatch } from "@/server/services/ingest/validate";
 import { handleIngest } from "./_lib/respond";
 
 export const runtime = "nodejs";
@@ -6,5 +5,5 @@ export const dynamic = "force-dynamic";
 
 /** Native batches (DESIGN §2): 200 {batch_id, accepted, events, stats, skipped} after commit. */
 export function POST(req: Request): Promise<Response> {
-  return handleIngest(req, validateNativeBatch);
+  return handleIngest(req, { format: "native" });
 }

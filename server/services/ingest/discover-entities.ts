@@ -40,8 +40,71 @@ export type Discovery = {
   keys: [Kind, string][];
 };
 
-/** The unseen entities of a batch (cheap: one Set lookup per entity reference). */
-export function collectUnseen(db: Db, batch: IngestBatch): Discovery {
+/**
+ * Every entity a batch references, once per id with the attributes of its first event (pure: it runs on an
+ * ingest worker thread). The node's first seen is its earliest reported moment, not when Gatewatch happened
+ * to register it.
+ */
+export type EntityCatalog = Omit<Discovery, "keys">;
+
+export function catalogEntities(batch: IngestBatch): EntityCatalog {
+  const c: EntityCatalog = { workspaces: [], services: [], routes: [], consumers: [], apis: [], nodes: [] };
+  const ids: Record<Exclude<Kind, "n">, Set<string>> = {
+    w: new Set(),
+    s: new Set(),
+    r: new Set(),
+    c: new Set(),
+    a: new Set(),
+  };
+  const first = (kind: Exclude<Kind, "n">, id: string) => {
+    if (ids[kind].has(id)) return false;
+    ids[kind].add(id);
+    return true;
+  };
+  let firstMs = Date.now();
+  for (const e of batch.events) {
+    if (e.startedAt < firstMs) firstMs = e.startedAt;
+    if (e.workspaceId !== null && first("w", e.workspaceId))
+      c.workspaces.push({ id: e.workspaceId, name: e.workspaceName ?? e.workspaceId });
+    if (e.serviceId !== null && first("s", e.serviceId))
+      c.services.push({
+        id: e.serviceId,
+        name: e.serviceName,
+        host: e.serviceHost ?? e.serviceName ?? "unknown",
+        ws: e.workspaceId,
+      });
+    if (e.routeId !== null && first("r", e.routeId))
+      c.routes.push({ id: e.routeId, name: e.routeName, service: e.serviceId, ws: e.workspaceId });
+    if (e.consumerId !== null && first("c", e.consumerId))
+      c.consumers.push({
+        id: e.consumerId,
+        username: e.consumerUsername,
+        custom: e.consumerCustomId,
+        ws: e.workspaceId,
+      });
+    if (e.apiId !== null && first("a", e.apiId)) c.apis.push({ id: e.apiId, name: e.apiName ?? e.apiId });
+  }
+  for (const s of batch.stats) if (s.at * 1000 < firstMs) firstMs = s.at * 1000;
+  c.nodes.push({
+    id: batch.node.id,
+    hostname: batch.node.hostname,
+    version: batch.node.version,
+    first_seen_ms: String(firstMs),
+  });
+  return c;
+}
+
+const KIND_OF: [Exclude<keyof EntityCatalog, never>, Kind][] = [
+  ["nodes", "n"],
+  ["workspaces", "w"],
+  ["services", "s"],
+  ["routes", "r"],
+  ["consumers", "c"],
+  ["apis", "a"],
+];
+
+/** The catalog's entities this process has not registered yet (one Set lookup per entity). */
+export function collectUnseen(db: Db, catalog: EntityCatalog): Discovery {
   const known = seenOf(db);
   const d: Discovery = {
     workspaces: [],
@@ -52,45 +115,15 @@ export function collectUnseen(db: Db, batch: IngestBatch): Discovery {
     nodes: [],
     keys: [],
   };
-  const take = (kind: Kind, id: string) => {
+  for (const [list, kind] of KIND_OF) {
     const set = known[kind];
-    if (set.has(id)) return false;
-    set.add(id); // provisional: removed again by `forgetUnseen` if the transaction fails
-    d.keys.push([kind, id]);
-    return true;
-  };
-  if (take("n", batch.node.id)) {
-    // First seen = the node's earliest reported moment, not when Gatewatch happened to register it.
-    let firstMs = Date.now();
-    for (const e of batch.events) if (e.startedAt < firstMs) firstMs = e.startedAt;
-    for (const s of batch.stats) if (s.at * 1000 < firstMs) firstMs = s.at * 1000;
-    d.nodes.push({
-      id: batch.node.id,
-      hostname: batch.node.hostname,
-      version: batch.node.version,
-      first_seen_ms: String(firstMs),
-    });
-  }
-  for (const e of batch.events) {
-    if (e.workspaceId !== null && take("w", e.workspaceId))
-      d.workspaces.push({ id: e.workspaceId, name: e.workspaceName ?? e.workspaceId });
-    if (e.serviceId !== null && take("s", e.serviceId))
-      d.services.push({
-        id: e.serviceId,
-        name: e.serviceName,
-        host: e.serviceHost ?? e.serviceName ?? "unknown",
-        ws: e.workspaceId,
-      });
-    if (e.routeId !== null && take("r", e.routeId))
-      d.routes.push({ id: e.routeId, name: e.routeName, service: e.serviceId, ws: e.workspaceId });
-    if (e.consumerId !== null && take("c", e.consumerId))
-      d.consumers.push({
-        id: e.consumerId,
-        username: e.consumerUsername,
-        custom: e.consumerCustomId,
-        ws: e.workspaceId,
-      });
-    if (e.apiId !== null && take("a", e.apiId)) d.apis.push({ id: e.apiId, name: e.apiName ?? e.apiId });
+    for (const row of catalog[list]) {
+      const id = row.id as string;
+      if (set.has(id)) continue;
+      set.add(id); // provisional: removed again by `forgetUnseen` if the transaction fails
+      d.keys.push([kind, id]);
+      d[list].push(row);
+    }
   }
   return d;
 }

@@ -8,20 +8,24 @@ import {
   LOCK_NS_FOLD,
   type RetentionSeconds,
   retentionFromEnv,
-  type Windows,
   windowsAt,
 } from "@/server/services/rollups/maintenance";
-import { type WriteOptions, writeCodeTables, writeHealth } from "@/server/services/rollups/write-rollups";
 import {
-  aggregateBatch,
-  type CodeRow,
-  type CodeTables,
-  type EntityRow,
-  foldCodeTables,
-  type HealthRow,
-} from "./aggregate";
+  type WriteOptions,
+  writeCodeTables,
+  writeEncoded,
+  writeHealth,
+} from "@/server/services/rollups/write-rollups";
+import { type CodeTables, foldCodeTables } from "./aggregate";
 import { collectUnseen, forgetUnseen, registerEntities } from "./discover-entities";
 import type { IngestObserver } from "./observer";
+import {
+  concatTables,
+  type PreparedBatch,
+  type PrepareParams,
+  prepareBatch,
+  type SplitTables,
+} from "./prepare";
 import type { IngestBatch, IngestResult } from "./types";
 
 export type IngestOptions = {
@@ -65,139 +69,69 @@ export function clusterShard(nodeId: string): string {
   return `${ZERO_UUID.slice(0, -1)}${Number.isNaN(n) ? 0 : n}`;
 }
 
-const emptyTables = (): CodeTables => ({
-  codesNode: [],
-  codesUnmatched: [],
-  codesRoute: [],
-  codesApi: [],
-  codesConsumerRoute: [],
-  entityTraffic: [],
-});
-
-type Split = {
-  seconds: HealthRow[];
-  minutes: HealthRow[];
-  hours: HealthRow[];
-  /** minute-grain code/entity rows by hour start (the hour's fold decides where they go) */
-  byHour: Map<number, CodeTables>;
-  /** minute rows older than the minute window: written at hour grain directly */
-  old: CodeTables;
-  skipped: Record<string, number>;
-};
-
-/** Applies each table's window: rows outside are skipped for that table only (scale-notes §3.3). */
-function splitByWindow(agg: ReturnType<typeof aggregateBatch>, w: Windows): Split {
-  const skipped: Record<string, number> = {};
-  const skip = (table: string, n: number) => {
-    if (n > 0) skipped[table] = (skipped[table] ?? 0) + n;
+/** The clock and write options for preparing a batch (windows depend on the configured retention). */
+export function prepareParams(db: Db, options: Pick<IngestOptions, "retention" | "now"> = {}): PrepareParams {
+  cachedRetention ??= retentionFromEnv();
+  const nowMs = options.now ?? Date.now();
+  return {
+    windows: windowsAt(Math.floor(nowMs / 1000), options.retention ?? cachedRetention),
+    write: dbKind(db) === "pglite" ? PGLITE_WRITE : POSTGRES_WRITE,
   };
-  const health = (rows: HealthRow[], from: number, table: string) =>
-    rows.filter((r) => {
-      const ok = r.bucket >= from && r.bucket <= w.until;
-      if (!ok) skip(table, r.requests + r.samples);
-      return ok;
-    });
-  // A bucket is kept when it starts inside the window; its end may reach past `from`, so compare starts.
-  const split: Split = {
-    seconds: health(agg.healthSeconds, w.secondsFrom, "health_seconds"),
-    minutes: health(agg.healthMinutes, w.minutesFrom - 59, "health_minutes"),
-    hours: health(agg.healthHours, w.hoursFrom - 3599, "health_hours"),
-    byHour: new Map(),
-    old: emptyTables(),
-    skipped,
-  };
-  const families: [keyof CodeTables, string][] = [
-    ["codesNode", "codes_node"],
-    ["codesUnmatched", "codes_unmatched"],
-    ["codesRoute", "codes_route"],
-    ["codesApi", "codes_api"],
-    ["codesConsumerRoute", "codes_consumer_route"],
-    ["entityTraffic", "entity_traffic"],
-  ];
-  for (const [key, table] of families) {
-    for (const row of agg.minutes[key] as (CodeRow | EntityRow)[]) {
-      const n = "count" in row ? row.count : row.requests;
-      if (row.bucket > w.until || row.bucket < w.hoursFrom - 3599) {
-        skip(`${table}_minutes`, n);
-        skip(`${table}_hours`, n);
-        continue;
-      }
-      let target: CodeTables;
-      if (row.bucket < w.minutesFrom - 59) {
-        skip(`${table}_minutes`, n);
-        target = split.old;
-      } else {
-        const hour = row.bucket - (row.bucket % 3600);
-        let t = split.byHour.get(hour);
-        if (!t) {
-          t = emptyTables();
-          split.byHour.set(hour, t);
-        }
-        target = t;
-      }
-      (target[key] as (CodeRow | EntityRow)[]).push(row);
-    }
-  }
-  return split;
 }
 
-function concatTables(parts: CodeTables[]): CodeTables {
-  const out = emptyTables();
-  for (const p of parts)
-    for (const k of Object.keys(out) as (keyof CodeTables)[])
-      for (const r of p[k]) (out[k] as (CodeRow | EntityRow)[]).push(r as CodeRow & EntityRow);
-  return out;
+/** Ingests one validated batch in process (tRPC, tests); HTTP bodies go through a worker (prepare-pool.ts). */
+export function ingestBatch(db: Db, batch: IngestBatch, options: IngestOptions = {}): Promise<IngestResult> {
+  const prepared = prepareBatch(batch, prepareParams(db, options));
+  return ingestPrepared(db, prepared, batch, () => prepared.tables as SplitTables, options);
 }
 
 /**
- * Ingests one validated batch, atomically and exactly once:
- * 1. aggregate in memory; make sure the partitions exist (outside the transaction, cached);
+ * Writes one prepared batch, atomically and exactly once:
+ * 1. make sure the partitions exist (outside the transaction, cached);
  * 2. in ONE transaction: claim batch_id in ingest_batches (a repeat → accepted:false, nothing counted);
  *    register unseen entities; take shared fold locks on the batch's hours; write every rollup table in
- *    the fixed order with sorted rows; run each observer's `inTransaction`;
+ *    the fixed order with sorted rows; run each observer's `inTransaction` with `observed`;
  * 3. commit, then each observer's `afterCommit`.
+ * The minute code/entity tables take the prepared inserts unless one of the batch's hours was folded
+ * meanwhile (late data): then `tables()` supplies the rows, to be split between minute and hour tables.
  * Deadlocks, serialization failures and lock timeouts are retried with jittered backoff (the batch_id
  * claim makes the retry safe).
  */
-export async function ingestBatch(
+export async function ingestPrepared(
   db: Db,
-  batch: IngestBatch,
+  prepared: PreparedBatch,
+  observed: IngestBatch,
+  tables: () => SplitTables,
   options: IngestOptions = {},
 ): Promise<IngestResult> {
-  cachedRetention ??= retentionFromEnv();
-  const retention = options.retention ?? cachedRetention;
   const nowMs = options.now ?? Date.now();
-  const windows = windowsAt(Math.floor(nowMs / 1000), retention);
-  const split = splitByWindow(aggregateBatch(batch), windows);
   const writeOptions = dbKind(db) === "pglite" ? PGLITE_WRITE : POSTGRES_WRITE;
-
-  const minuteHours = [...split.byHour.keys()].sort((a, b) => a - b);
-  const oldBuckets = [...split.old.codesNode, ...split.old.entityTraffic].map((r) => r.bucket);
+  const { minuteHours, oldBuckets } = prepared;
   const ensureBatchPartitions = async () => {
     await ensurePartitions(
       db,
       "health_seconds",
-      split.seconds.map((r) => r.bucket),
+      prepared.seconds.map((r) => r.bucket),
     );
     await ensurePartitions(
       db,
       "health_minutes",
-      split.minutes.map((r) => r.bucket),
+      prepared.minutes.map((r) => r.bucket),
     );
     await ensurePartitions(
       db,
       "health_cluster_seconds",
-      split.seconds.map((r) => r.bucket),
+      prepared.seconds.map((r) => r.bucket),
     );
     await ensurePartitions(
       db,
       "health_cluster_minutes",
-      split.minutes.map((r) => r.bucket),
+      prepared.minutes.map((r) => r.bucket),
     );
     await ensurePartitions(
       db,
       "health_hours",
-      split.hours.map((r) => r.bucket),
+      prepared.hours.map((r) => r.bucket),
     );
     for (const family of [
       "codes_node",
@@ -205,34 +139,33 @@ export async function ingestBatch(
       "codes_route",
       "codes_api",
       "codes_consumer_route",
+      "entity_traffic",
     ]) {
       await ensurePartitions(db, `${family}_minutes`, minuteHours);
       await ensurePartitions(db, `${family}_hours`, [...minuteHours, ...oldBuckets]);
     }
-    await ensurePartitions(db, "entity_traffic_minutes", minuteHours);
-    await ensurePartitions(db, "entity_traffic_hours", [...minuteHours, ...oldBuckets]);
   };
 
   const observers = options.observers ?? [];
   const result: IngestResult = {
-    batchId: batch.batchId,
+    batchId: prepared.batchId,
     accepted: true,
-    events: batch.events.length,
-    stats: batch.stats.length,
-    skipped: split.skipped,
+    events: prepared.eventCount,
+    stats: prepared.stats.length,
+    skipped: prepared.skipped,
   };
 
   for (let attempt = 1; ; attempt++) {
     await ensureBatchPartitions();
-    const discovery = collectUnseen(db, batch);
+    const discovery = collectUnseen(db, prepared.catalog);
     try {
       const accepted = await db.transaction(async (pgTx) => {
         const tx = asDb(pgTx, db);
-        if (batch.batchId !== null) {
+        if (prepared.batchId !== null) {
           const claimed = await queryRows(
             tx,
             sql`INSERT INTO ingest_batches (received_at, batch_id, events)
-                VALUES (to_timestamp(${nowMs / 1000}), ${batch.batchId}, ${batch.events.length})
+                VALUES (to_timestamp(${nowMs / 1000}), ${prepared.batchId}, ${prepared.eventCount})
                 ON CONFLICT (batch_id) DO NOTHING RETURNING 1`,
           );
           if (claimed.length === 0) return false;
@@ -255,22 +188,27 @@ export async function ingestBatch(
           );
           folded = new Set(rows.map((r) => Number(r.h)));
         }
-        const minuteParts: CodeTables[] = [];
-        const hourParts: CodeTables[] = [split.old];
-        for (const [hour, tables] of split.byHour) (folded.has(hour) ? hourParts : minuteParts).push(tables);
 
-        await writeHealth(tx, "health_seconds", batch.node.id, split.seconds, writeOptions);
-        await writeHealth(tx, "health_minutes", batch.node.id, split.minutes, writeOptions);
-        await writeHealth(tx, "health_hours", batch.node.id, split.hours, writeOptions);
-        await writeCodeTables(tx, "minutes", concatTables(minuteParts), writeOptions);
-        await writeCodeTables(tx, "hours", foldCodeTables(concatTables(hourParts), 3600), writeOptions);
+        await writeHealth(tx, "health_seconds", prepared.node.id, prepared.seconds, writeOptions);
+        await writeHealth(tx, "health_minutes", prepared.node.id, prepared.minutes, writeOptions);
+        await writeHealth(tx, "health_hours", prepared.node.id, prepared.hours, writeOptions);
+        if (prepared.minuteInserts && folded.size === 0) {
+          await writeEncoded(tx, prepared.minuteInserts);
+        } else {
+          const split = tables();
+          const minuteParts: CodeTables[] = [];
+          const hourParts: CodeTables[] = [split.old];
+          for (const [hour, t] of split.byHour) (folded.has(hour) ? hourParts : minuteParts).push(t);
+          await writeCodeTables(tx, "minutes", concatTables(minuteParts), writeOptions);
+          await writeCodeTables(tx, "hours", foldCodeTables(concatTables(hourParts), 3600), writeOptions);
+        }
         // Last of the rollups, so their row locks last only until commit; spread over CLUSTER_SHARDS rows per
         // bucket so concurrent ingesters of different nodes rarely wait on the same row.
-        const shard = clusterShard(batch.node.id);
-        await writeHealth(tx, "health_cluster_seconds", shard, split.seconds, writeOptions);
-        await writeHealth(tx, "health_cluster_minutes", shard, split.minutes, writeOptions);
+        const shard = clusterShard(prepared.node.id);
+        await writeHealth(tx, "health_cluster_seconds", shard, prepared.seconds, writeOptions);
+        await writeHealth(tx, "health_cluster_minutes", shard, prepared.minutes, writeOptions);
 
-        for (const o of observers) if (o.inTransaction) await o.inTransaction(tx, batch);
+        for (const o of observers) if (o.inTransaction) await o.inTransaction(tx, observed);
         return true;
       });
       result.accepted = accepted;
@@ -295,7 +233,7 @@ export async function ingestBatch(
   }
   for (const o of observers) {
     try {
-      o.afterCommit?.(batch);
+      o.afterCommit?.(observed);
     } catch (err) {
       console.error(`[gatewatch] ingest observer ${o.name} afterCommit failed:`, err);
     }

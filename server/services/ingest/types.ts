@@ -57,9 +57,14 @@ export type IngestBatch = {
   /** null for sources that send no id (Kong http-log); such batches are not deduplicated. */
   batchId: string | null;
   node: IngestNode;
-  events: IngestEvent[];
+  /** Read lazily when the batch was parsed on a worker thread: use `eventCount` where a count will do. */
+  readonly events: IngestEvent[];
+  /** `events.length`, known without materialising the events. */
+  eventCount?: number;
   stats: NodeStatsSample[];
 };
+
+export const eventCountOf = (batch: IngestBatch): number => batch.eventCount ?? batch.events.length;
 
 export type IngestResult = {
   batchId: string | null;

@@ -44,9 +44,27 @@ type Obj = Record<string, unknown>;
 const MAX_ISSUES = 200;
 const MAX_TEXT = 512;
 
+/**
+ * Issues of one payload. Checks name a field relative to the current scope (`requests[3]` + `response.status`);
+ * the full path is built only when a check fails, so valid events allocate no path strings (they were a
+ * large share of the validator's garbage).
+ */
 class Issues {
   readonly list: Issue[] = [];
   dropped = 0;
+  /** the current scope: `base[index]`, or `base` alone when index < 0 */
+  base = "";
+  index = -1;
+  scope(base: string, index = -1): void {
+    this.base = base;
+    this.index = index;
+  }
+  /** Records an issue at `field` under the current scope ("" = the scope itself). */
+  at(field: string, message: string): void {
+    const root = this.index < 0 ? this.base : `${this.base}[${this.index}]`;
+    this.add(field ? join(root, field) : root, message);
+  }
+  /** Records an issue at an absolute path. */
   add(path: string, message: string) {
     if (this.list.length < MAX_ISSUES) this.list.push({ path, message });
     else this.dropped++;
@@ -66,92 +84,97 @@ function isObject(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function uuid(v: unknown, path: string, issues: Issues): string | null {
-  // Lower case: Postgres compares uuids by value, JS sorts strings; both must see one spelling.
-  if (typeof v === "string" && isUuid(v)) return v.toLowerCase();
-  issues.add(path, "expected a uuid");
+/** Lower case: Postgres compares uuids by value, JS sorts strings; both must see one spelling. */
+function uuid(v: unknown, field: string, issues: Issues): string | null {
+  if (typeof v === "string" && isUuid(v)) return hasUpper(v) ? v.toLowerCase() : v;
+  issues.at(field, "expected a uuid");
   return null;
+}
+
+function hasUpper(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
 }
 
 /** Optional text: absent or null → null. */
-function text(v: unknown, path: string, issues: Issues): string | null {
+function text(v: unknown, field: string, issues: Issues): string | null {
   if (v === undefined || v === null) return null;
   if (typeof v === "string" && v.length <= MAX_TEXT) return v;
-  issues.add(path, `expected a string of at most ${MAX_TEXT} characters`);
+  issues.at(field, `expected a string of at most ${MAX_TEXT} characters`);
   return null;
 }
 
-function int(v: unknown, path: string, issues: Issues, min: number, max: number, label: string): number {
+function int(v: unknown, field: string, issues: Issues, min: number, max: number, label: string): number {
   if (typeof v === "number" && Number.isInteger(v) && v >= min && v <= max) return v;
-  issues.add(path, `expected ${label}`);
+  issues.at(field, `expected ${label}`);
   return 0;
 }
 
 /** Sizes: Kong sends numbers; tolerate numeric strings (older serializers) and absence (0). */
-function size(v: unknown, path: string, issues: Issues): number {
+function size(v: unknown, field: string, issues: Issues): number {
   if (v === undefined || v === null) return 0;
   const n = typeof v === "string" && v !== "" ? Number(v) : v;
   if (typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= Number.MAX_SAFE_INTEGER) return n;
-  issues.add(path, "expected integer >= 0");
+  issues.at(field, "expected integer >= 0");
   return 0;
 }
 
 /** A latency in ms. -1, null or absent mean "not measured" (Kong answered without the upstream): null. */
-function latency(v: unknown, path: string, issues: Issues): number | null {
+function latency(v: unknown, field: string, issues: Issues): number | null {
   if (v === undefined || v === null || v === -1) return null;
   if (typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 86_400_000) return Math.round(v);
-  issues.add(path, "expected number of ms >= 0, or -1");
+  issues.at(field, "expected number of ms >= 0, or -1");
   return null;
 }
 
 const MS_MAX = 8_640_000_000_000; // the largest JS Date
 
+/** One request log entry, checked under the caller's `issues.scope`. */
 function parseEvent(
   raw: unknown,
-  path: string,
   issues: Issues,
-  workspaceOf: (e: Obj, path: string) => [string | null, string | null],
+  workspaceOf: (e: Obj) => [string | null, string | null],
 ): IngestEvent | null {
   if (!isObject(raw)) {
-    issues.add(path, "expected an object");
+    issues.at("", "expected an object");
     return null;
   }
   const before = issues.list.length + issues.dropped;
-  const startedAt = int(raw.started_at, join(path, "started_at"), issues, 0, MS_MAX, "unix time in ms");
+  const startedAt = int(raw.started_at, "started_at", issues, 0, MS_MAX, "unix time in ms");
 
   let serviceId: string | null = null;
   let serviceName: string | null = null;
   let serviceHost: string | null = null;
   const service = raw.service;
   if (service !== undefined && service !== null) {
-    const p = join(path, "service");
-    if (!isObject(service)) issues.add(p, "expected an object or null");
+    if (!isObject(service)) issues.at("service", "expected an object or null");
     else {
-      serviceId = uuid(service.id, `${p}.id`, issues);
-      serviceName = text(service.name, `${p}.name`, issues);
-      serviceHost = text(service.host, `${p}.host`, issues);
+      serviceId = uuid(service.id, "service.id", issues);
+      serviceName = text(service.name, "service.name", issues);
+      serviceHost = text(service.host, "service.host", issues);
     }
   }
   let routeId: string | null = null;
   let routeName: string | null = null;
   const route = raw.route;
   if (route !== undefined && route !== null) {
-    const p = join(path, "route");
-    if (!isObject(route)) issues.add(p, "expected an object or null");
+    if (!isObject(route)) issues.at("route", "expected an object or null");
     else {
-      routeId = uuid(route.id, `${p}.id`, issues);
-      routeName = text(route.name, `${p}.name`, issues);
+      routeId = uuid(route.id, "route.id", issues);
+      routeName = text(route.name, "route.name", issues);
     }
   }
   let apiId: string | null = null;
   let apiName: string | null = null;
   const api = raw.api;
   if (api !== undefined && api !== null) {
-    const p = join(path, "api");
-    if (!isObject(api)) issues.add(p, "expected an object or null");
+    if (!isObject(api)) issues.at("api", "expected an object or null");
     else {
-      apiId = uuid(api.id, `${p}.id`, issues);
-      apiName = text(api.name, `${p}.name`, issues);
+      apiId = uuid(api.id, "api.id", issues);
+      apiName = text(api.name, "api.name", issues);
     }
   }
   let consumerId: string | null = null;
@@ -159,41 +182,39 @@ function parseEvent(
   let consumerCustomId: string | null = null;
   const consumer = raw.consumer;
   if (consumer !== undefined && consumer !== null) {
-    const p = join(path, "consumer");
-    if (!isObject(consumer)) issues.add(p, "expected an object or null");
+    if (!isObject(consumer)) issues.at("consumer", "expected an object or null");
     else {
-      consumerId = uuid(consumer.id, `${p}.id`, issues);
-      consumerUsername = text(consumer.username, `${p}.username`, issues);
-      consumerCustomId = text(consumer.custom_id, `${p}.custom_id`, issues);
+      consumerId = uuid(consumer.id, "consumer.id", issues);
+      consumerUsername = text(consumer.username, "consumer.username", issues);
+      consumerCustomId = text(consumer.custom_id, "consumer.custom_id", issues);
     }
   }
-  const [workspaceId, workspaceName] = workspaceOf(raw, path);
+  const [workspaceId, workspaceName] = workspaceOf(raw);
 
   let requestSize = 0;
   const request = raw.request;
   if (request !== undefined && request !== null) {
-    if (!isObject(request)) issues.add(join(path, "request"), "expected an object");
-    else requestSize = size(request.size, join(path, "request.size"), issues);
+    if (!isObject(request)) issues.at("request", "expected an object");
+    else requestSize = size(request.size, "request.size", issues);
   }
   let status = 0;
   let responseSize = 0;
   const response = raw.response;
-  if (!isObject(response)) issues.add(join(path, "response"), "expected an object with status");
+  if (!isObject(response)) issues.at("response", "expected an object with status");
   else {
-    status = int(response.status, join(path, "response.status"), issues, 100, 999, "integer 100–999");
-    responseSize = size(response.size, join(path, "response.size"), issues);
+    status = int(response.status, "response.status", issues, 100, 999, "integer 100–999");
+    responseSize = size(response.size, "response.size", issues);
   }
   let latRequest: number | null = null;
   let latKong: number | null = null;
   let latProxy: number | null = null;
   const latencies = raw.latencies;
   if (latencies !== undefined && latencies !== null) {
-    const p = join(path, "latencies");
-    if (!isObject(latencies)) issues.add(p, "expected an object");
+    if (!isObject(latencies)) issues.at("latencies", "expected an object");
     else {
-      latRequest = latency(latencies.request, `${p}.request`, issues);
-      latKong = latency(latencies.kong, `${p}.kong`, issues);
-      latProxy = latency(latencies.proxy, `${p}.proxy`, issues);
+      latRequest = latency(latencies.request, "latencies.request", issues);
+      latKong = latency(latencies.kong, "latencies.kong", issues);
+      latProxy = latency(latencies.proxy, "latencies.proxy", issues);
     }
   }
   if (issues.list.length + issues.dropped !== before) return null;
@@ -222,27 +243,23 @@ function parseEvent(
 
 /** Native contract (DESIGN §2): `workspace: {id, name}` or null. */
 function nativeWorkspace(issues: Issues) {
-  return (e: Obj, path: string): [string | null, string | null] => {
+  return (e: Obj): [string | null, string | null] => {
     const ws = e.workspace;
     if (ws === undefined || ws === null) return [null, null];
-    const p = join(path, "workspace");
     if (!isObject(ws)) {
-      issues.add(p, "expected an object or null");
+      issues.at("workspace", "expected an object or null");
       return [null, null];
     }
-    return [uuid(ws.id, `${p}.id`, issues), text(ws.name, `${p}.name`, issues)];
+    return [uuid(ws.id, "workspace.id", issues), text(ws.name, "workspace.name", issues)];
   };
 }
 
 /** Kong 3.x http-log: `workspace` is the id string and `workspace_name` its name. */
 function kongWorkspace(issues: Issues) {
-  return (e: Obj, path: string): [string | null, string | null] => {
+  return (e: Obj): [string | null, string | null] => {
     const id = e.workspace;
     if (id === undefined || id === null) return [null, null];
-    return [
-      uuid(id, join(path, "workspace"), issues),
-      text(e.workspace_name, join(path, "workspace_name"), issues),
-    ];
+    return [uuid(id, "workspace", issues), text(e.workspace_name, "workspace_name", issues)];
   };
 }
 
@@ -256,41 +273,41 @@ const CONNECTION_FIELDS = [
   "total",
 ] as const;
 
-function parseStats(raw: unknown, path: string, issues: Issues): NodeStatsSample | null {
+/** One stats sample, checked under the caller's `issues.scope`. */
+function parseStats(raw: unknown, issues: Issues): NodeStatsSample | null {
   if (!isObject(raw)) {
-    issues.add(path, "expected an object");
+    issues.at("", "expected an object");
     return null;
   }
-  const at = int(raw.at, join(path, "at"), issues, 0, MS_MAX / 1000, "unix time in seconds");
-  const count = (v: unknown, p: string) =>
-    v === undefined || v === null ? 0 : int(v, p, issues, 0, Number.MAX_SAFE_INTEGER, "integer >= 0");
-  const cacheHits = count(raw.cache_datastore_hits, join(path, "cache_datastore_hits"));
-  const cacheMisses = count(raw.cache_datastore_misses, join(path, "cache_datastore_misses"));
+  const at = int(raw.at, "at", issues, 0, MS_MAX / 1000, "unix time in seconds");
+  const count = (v: unknown, field: string) =>
+    v === undefined || v === null ? 0 : int(v, field, issues, 0, Number.MAX_SAFE_INTEGER, "integer >= 0");
+  const cacheHits = count(raw.cache_datastore_hits, "cache_datastore_hits");
+  const cacheMisses = count(raw.cache_datastore_misses, "cache_datastore_misses");
   let datastoreReachable: boolean | null = null;
   if (raw.datastore_reachable !== undefined && raw.datastore_reachable !== null) {
     if (typeof raw.datastore_reachable === "boolean") datastoreReachable = raw.datastore_reachable;
-    else issues.add(join(path, "datastore_reachable"), "expected a boolean or null");
+    else issues.at("datastore_reachable", "expected a boolean or null");
   }
   let connections: NodeConnections | null = null;
   if (raw.connections !== undefined && raw.connections !== null) {
-    const p = join(path, "connections");
     const c = raw.connections;
-    if (!isObject(c)) issues.add(p, "expected an object");
+    if (!isObject(c)) issues.at("connections", "expected an object");
     else {
       const out = {} as NodeConnections;
-      for (const f of CONNECTION_FIELDS) out[f] = count(c[f], `${p}.${f}`);
+      for (const f of CONNECTION_FIELDS) out[f] = count(c[f], `connections.${f}`);
       connections = out;
     }
   }
   let shdict: NodeStatsSample["shdict"] = null;
   if (raw.shdict !== undefined && raw.shdict !== null) {
-    const p = join(path, "shdict");
-    if (!isObject(raw.shdict)) issues.add(p, "expected an object keyed by dict name");
+    const p = "shdict";
+    if (!isObject(raw.shdict)) issues.at(p, "expected an object keyed by dict name");
     else {
       shdict = {};
       for (const [name, d] of Object.entries(raw.shdict)) {
         if (!isObject(d)) {
-          issues.add(`${p}.${name}`, "expected {capacity, free_space}");
+          issues.at(`${p}.${name}`, "expected {capacity, free_space}");
           continue;
         }
         shdict[name] = {
@@ -303,17 +320,18 @@ function parseStats(raw: unknown, path: string, issues: Issues): NodeStatsSample
   return { at, cacheHits, cacheMisses, datastoreReachable, connections, shdict };
 }
 
-function parseNode(raw: unknown, path: string, issues: Issues): IngestNode {
+/** The batch's node, checked under the caller's `issues.scope`. */
+function parseNode(raw: unknown, issues: Issues): IngestNode {
   if (!isObject(raw)) {
-    issues.add(path, "expected an object with id and hostname");
+    issues.at("", "expected an object with id and hostname");
     return { id: "", hostname: "", version: null };
   }
-  const id = uuid(raw.id, `${path}.id`, issues) ?? "";
+  const id = uuid(raw.id, "id", issues) ?? "";
   let hostname = "";
   if (typeof raw.hostname === "string" && raw.hostname.length > 0 && raw.hostname.length <= 255)
     hostname = raw.hostname;
-  else issues.add(`${path}.hostname`, "expected a non-empty string of at most 255 characters");
-  return { id, hostname, version: text(raw.version, `${path}.version`, issues) };
+  else issues.at("hostname", "expected a non-empty string of at most 255 characters");
+  return { id, hostname, version: text(raw.version, "version", issues) };
 }
 
 /** Validates and normalises a native batch (`POST /api/ingest`, tRPC `ingest.batch`). */
@@ -328,7 +346,8 @@ export function validateNativeBatch(body: unknown): IngestBatch {
   if (typeof b.batch_id === "string" && b.batch_id.length > 0 && b.batch_id.length <= 200)
     batchId = b.batch_id;
   else issues.add("batch_id", "expected a non-empty string of at most 200 characters");
-  const node = parseNode(b.node, "node", issues);
+  issues.scope("node");
+  const node = parseNode(b.node, issues);
   const events: IngestEvent[] = [];
   if (b.requests !== undefined && b.requests !== null) {
     if (!Array.isArray(b.requests)) issues.add("requests", "expected an array");
@@ -336,7 +355,8 @@ export function validateNativeBatch(body: unknown): IngestBatch {
       const ws = nativeWorkspace(issues);
       const list = b.requests;
       for (let i = 0; i < list.length; i++) {
-        const e = parseEvent(list[i], `requests[${i}]`, issues, ws);
+        issues.scope("requests", i);
+        const e = parseEvent(list[i], issues, ws);
         if (e) events.push(e);
       }
     }
@@ -346,7 +366,8 @@ export function validateNativeBatch(body: unknown): IngestBatch {
     if (!Array.isArray(b.stats)) issues.add("stats", "expected an array");
     else
       for (let i = 0; i < b.stats.length; i++) {
-        const s = parseStats(b.stats[i], `stats[${i}]`, issues);
+        issues.scope("stats", i);
+        const s = parseStats(b.stats[i], issues);
         if (s) stats.push(s);
       }
   }
@@ -372,11 +393,13 @@ export function validateKongEntries(
   const ws = kongWorkspace(issues);
   if (Array.isArray(body)) {
     for (let i = 0; i < body.length; i++) {
-      const e = parseEvent(body[i], `[${i}]`, issues, ws);
+      issues.scope("", i);
+      const e = parseEvent(body[i], issues, ws);
       if (e) events.push(e);
     }
   } else if (isObject(body)) {
-    const e = parseEvent(body, "", issues, ws);
+    issues.scope("");
+    const e = parseEvent(body, issues, ws);
     if (e) events.push(e);
   } else issues.add("(body)", "expected a log entry object or an array of them");
   issues.throwIfAny("log entries");

@@ -35,6 +35,21 @@ export type WriteOptions = {
 
 type Column = { name: string; type: string; values: unknown[] };
 
+/**
+ * A rollup INSERT as plain data: every column already a Postgres array literal. It is built wherever the rows
+ * are (an ingest worker thread, see prepare-pool.ts) and crosses threads as a few strings instead of
+ * thousands of row objects; `insertSql` turns it into one `INSERT … SELECT FROM unnest($n::type[])`.
+ */
+export type EncodedInsert = {
+  table: string;
+  rows: number;
+  columns: { name: string; type: string; literal: string }[];
+  select: string[];
+  /** conflict target, or null for the append-only tables */
+  conflict: string | null;
+  updates: string[];
+};
+
 /** Postgres array literal of a histogram without its trailing zero buckets; null when empty. */
 function histLiteral(h: readonly number[] | null): string | null {
   if (!h) return null;
@@ -46,6 +61,23 @@ function histLiteral(h: readonly number[] | null): string | null {
 
 function finite(v: number): number | null {
   return Number.isFinite(v) ? v : null;
+}
+
+/**
+ * One-dimensional array literal. Elements are numbers, uuids, enum words or histogram literals: only the
+ * latter need quotes (they contain commas and braces), and `"`/`\` are escaped for any quoted text.
+ */
+export function arrayLiteral(values: readonly unknown[], quote = false): string {
+  if (!quote && !values.some((v) => v === null || v === undefined)) return `{${values.join(",")}}`;
+  let out = "{";
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ",";
+    if (v === null || v === undefined) out += "NULL";
+    else if (quote) out += `"${String(v).replace(/[\\"]/g, "\\$&")}"`;
+    else out += v;
+  }
+  return `${out}}`;
 }
 
 type Constant = { name: string; type: string; value: unknown };
@@ -73,16 +105,50 @@ function unnestInsert(
   return sql.join(parts, sql.raw(""));
 }
 
+/** The statement for an encoded insert: each column literal is one text parameter cast to its array type. */
+export function insertSql(e: EncodedInsert): SQL {
+  const parts: SQL[] = [
+    sql.raw(
+      `INSERT INTO ${e.table} AS t (${e.columns.map((c) => c.name).join(", ")}) SELECT ${e.select.join(", ")} FROM unnest(`,
+    ),
+  ];
+  e.columns.forEach((c, i) => {
+    if (i > 0) parts.push(sql.raw(", "));
+    parts.push(sql`${sql.param(c.literal)}`, sql.raw(`::${c.type}[]`));
+  });
+  parts.push(sql.raw(`) AS u(${e.columns.map((_, i) => `c${i}`).join(", ")})`));
+  if (e.conflict) parts.push(sql.raw(` ON CONFLICT (${e.conflict}) DO UPDATE SET ${e.updates.join(", ")}`));
+  return sql.join(parts, sql.raw(""));
+}
+
+/** Runs encoded inserts in order; between chunks of one table it yields, so PGlite lets HTTP breathe. */
+export async function writeEncoded(tx: Db, inserts: readonly EncodedInsert[]): Promise<void> {
+  let previous: string | null = null;
+  for (const e of inserts) {
+    if (e.table === previous) await new Promise((resolve) => setImmediate(resolve));
+    previous = e.table;
+    await tx.execute(insertSql(e));
+  }
+}
+
+function chunks<T>(rows: T[], options: WriteOptions): T[][] {
+  const max = options.maxRowsPerStatement ?? Number.POSITIVE_INFINITY;
+  if (rows.length <= max) return [rows];
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += max) out.push(rows.slice(i, i + max));
+  return out;
+}
+
 async function runChunked<T>(
   tx: Db,
   rows: T[],
   options: WriteOptions,
   build: (chunk: T[]) => SQL,
 ): Promise<void> {
-  const max = options.maxRowsPerStatement ?? Number.POSITIVE_INFINITY;
-  for (let i = 0; i < rows.length; i += max) {
-    const chunk = rows.length <= max ? rows : rows.slice(i, i + max);
-    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+  let first = true;
+  for (const chunk of chunks(rows, options)) {
+    if (!first) await new Promise((resolve) => setImmediate(resolve));
+    first = false;
     await tx.execute(build(chunk));
   }
 }
@@ -222,35 +288,37 @@ function compareCodes(a: CodeRow, b: CodeRow): number {
   );
 }
 
-export async function writeCodes(
-  tx: Db,
+/** The inserts for one code table's rows (sorted first when they upsert, R6). */
+export function encodeCodes(
   family: CodeFamily,
   grain: Grain,
   rows: CodeRow[],
   options: WriteOptions = {},
-): Promise<void> {
-  if (rows.length === 0) return;
+): EncodedInsert[] {
+  if (rows.length === 0) return [];
   const keys = CODE_TABLE_KEYS[family];
   const append = grain === "minutes" || family === "codes_consumer_route";
   // Append-only rows take no row locks, so their order does not matter; upserts must be sorted (R6).
   if (!append) rows.sort(compareCodes);
-  await runChunked(tx, rows, options, (chunk) => {
-    const picks: ((r: CodeRow) => string)[] = [(r) => r.k1, (r) => r.k2, (r) => r.k3];
-    const columns: Column[] = [
-      { name: "bucket_ts", type: "int8", values: chunk.map((r) => r.bucket) },
-      ...keys.map((k, i) => ({ name: k, type: "uuid", values: chunk.map(picks[i]) })),
-      { name: "status_code", type: "int2", values: chunk.map((r) => r.status) },
-      { name: "count", type: "int8", values: chunk.map((r) => r.count) },
-    ];
-    const select = columns.map((_, i) => (i === 0 ? `to_timestamp(u.c0)` : `u.c${i}`));
-    return unnestInsert(
-      `${family}_${grain}`,
-      columns,
-      select,
-      append ? null : ["bucket_ts", ...keys, "status_code"].join(", "),
-      ["count = t.count + EXCLUDED.count"],
-    );
-  });
+  const picks: ((r: CodeRow) => string)[] = [(r) => r.k1, (r) => r.k2, (r) => r.k3];
+  return chunks(rows, options).map((chunk) => ({
+    table: `${family}_${grain}`,
+    rows: chunk.length,
+    columns: [
+      { name: "bucket_ts", type: "int8", literal: arrayLiteral(chunk.map((r) => r.bucket)) },
+      ...keys.map((k, i) => ({ name: k, type: "uuid", literal: arrayLiteral(chunk.map(picks[i])) })),
+      { name: "status_code", type: "int2", literal: arrayLiteral(chunk.map((r) => r.status)) },
+      { name: "count", type: "int8", literal: arrayLiteral(chunk.map((r) => r.count)) },
+    ],
+    select: [
+      "to_timestamp(u.c0)",
+      ...keys.map((_, i) => `u.c${i + 1}`),
+      `u.c${keys.length + 1}`,
+      `u.c${keys.length + 2}`,
+    ],
+    conflict: append ? null : ["bucket_ts", ...keys, "status_code"].join(", "),
+    updates: ["count = t.count + EXCLUDED.count"],
+  }));
 }
 
 const ENTITY_SUMS = [
@@ -267,13 +335,12 @@ const ENTITY_SUMS = [
   "bytes_out",
 ];
 
-export async function writeEntityTraffic(
-  tx: Db,
+export function encodeEntityTraffic(
   grain: Grain,
   rows: EntityRow[],
   options: WriteOptions = {},
-): Promise<void> {
-  if (rows.length === 0) return;
+): EncodedInsert[] {
+  if (rows.length === 0) return [];
   const append = grain === "minutes";
   if (!append)
     rows.sort(
@@ -282,13 +349,13 @@ export async function writeEntityTraffic(
         (a.entityId < b.entityId ? -1 : a.entityId > b.entityId ? 1 : 0) ||
         (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0),
     );
-  await runChunked(tx, rows, options, (chunk) => {
-    const col = (name: string, type: string, pick: (r: EntityRow) => unknown): Column => ({
+  return chunks(rows, options).map((chunk) => {
+    const col = (name: string, type: string, pick: (r: EntityRow) => unknown, quote = false) => ({
       name,
       type,
-      values: chunk.map(pick),
+      literal: arrayLiteral(chunk.map(pick), quote),
     });
-    const columns: Column[] = [
+    const columns = [
       col("bucket_ts", "int8", (r) => r.bucket),
       col("entity_id", "uuid", (r) => r.entityId),
       col("kind", "text", (r) => r.kind),
@@ -301,23 +368,23 @@ export async function writeEntityTraffic(
       col("ulat_count", "int8", (r) => r.ulatCount),
       col("rlat_sum", "int8", (r) => r.rlatSum),
       col("rlat_count", "int8", (r) => r.rlatCount),
-      col("rlat_hist", "text", (r) => histLiteral(r.rlatHist)),
+      col("rlat_hist", "text", (r) => histLiteral(r.rlatHist), true),
       col("bytes_in", "int8", (r) => r.bytesIn),
       col("bytes_out", "int8", (r) => r.bytesOut),
     ];
-    const select = columns.map((c, i) =>
-      i === 0 ? "to_timestamp(u.c0)" : c.name === "rlat_hist" ? `u.c${i}::bigint[]` : `u.c${i}`,
-    );
-    return unnestInsert(
-      `entity_traffic_${grain}`,
+    return {
+      table: `entity_traffic_${grain}`,
+      rows: chunk.length,
       columns,
-      select,
-      append ? null : "bucket_ts, entity_id, kind",
-      [
+      select: columns.map((c, i) =>
+        i === 0 ? "to_timestamp(u.c0)" : c.name === "rlat_hist" ? `u.c${i}::bigint[]` : `u.c${i}`,
+      ),
+      conflict: append ? null : "bucket_ts, entity_id, kind",
+      updates: [
         ...ENTITY_SUMS.map((c) => `${c} = t.${c} + EXCLUDED.${c}`),
         "rlat_hist = gw_hist_add(t.rlat_hist, EXCLUDED.rlat_hist)",
       ],
-    );
+    };
   });
 }
 
@@ -325,16 +392,22 @@ export async function writeEntityTraffic(
  * The fixed table order of every ingest transaction (R6): health (seconds, minutes, hours), then the minute
  * code and entity tables, then the same families at hour grain (late events of folded hours).
  */
+export function encodeCodeTables(grain: Grain, t: CodeTables, options: WriteOptions = {}): EncodedInsert[] {
+  return [
+    ...encodeCodes("codes_node", grain, t.codesNode, options),
+    ...encodeCodes("codes_unmatched", grain, t.codesUnmatched, options),
+    ...encodeCodes("codes_route", grain, t.codesRoute, options),
+    ...encodeCodes("codes_api", grain, t.codesApi, options),
+    ...encodeCodes("codes_consumer_route", grain, t.codesConsumerRoute, options),
+    ...encodeEntityTraffic(grain, t.entityTraffic, options),
+  ];
+}
+
 export async function writeCodeTables(
   tx: Db,
   grain: Grain,
   t: CodeTables,
   options: WriteOptions = {},
 ): Promise<void> {
-  await writeCodes(tx, "codes_node", grain, t.codesNode, options);
-  await writeCodes(tx, "codes_unmatched", grain, t.codesUnmatched, options);
-  await writeCodes(tx, "codes_route", grain, t.codesRoute, options);
-  await writeCodes(tx, "codes_api", grain, t.codesApi, options);
-  await writeCodes(tx, "codes_consumer_route", grain, t.codesConsumerRoute, options);
-  await writeEntityTraffic(tx, grain, t.entityTraffic, options);
+  await writeEncoded(tx, encodeCodeTables(grain, t, options));
 }

@@ -1,9 +1,17 @@
 import { timingSafeEqual } from "node:crypto";
-import { getDb } from "@/db/client";
+import { type Db, getDb } from "@/db/client";
 import { isDatabaseUnavailable, PayloadTooLargeError, ValidationError } from "@/server/errors";
 import { getIngestObservers } from "@/server/runtime";
-import { ingestBatch } from "@/server/services/ingest/ingest-batch";
-import type { IngestBatch } from "@/server/services/ingest/types";
+import { ingestPrepared, prepareParams } from "@/server/services/ingest/ingest-batch";
+import {
+  observedBatch,
+  type ParseSpec,
+  type PreparedBatch,
+  parseIngestBody,
+  prepareBatch,
+  type SplitTables,
+} from "@/server/services/ingest/prepare";
+import { prepareBody } from "@/server/services/ingest/prepare-pool";
 
 /**
  * The HTTP edge shared by the two ingest endpoints: bearer token, body limit, JSON, error mapping.
@@ -39,7 +47,7 @@ function checkToken(req: Request): Response | null {
 }
 
 /** Reads the body with a hard cap, without trusting Content-Length alone. */
-async function readJson(req: Request): Promise<unknown> {
+async function readBody(req: Request): Promise<Buffer> {
   const limit = maxBodyBytes();
   const declared = Number(req.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLargeError(limit);
@@ -58,27 +66,40 @@ async function readJson(req: Request): Promise<unknown> {
       chunks.push(value);
     }
   }
-  const text = Buffer.concat(chunks).toString("utf8");
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new ValidationError(`invalid JSON: ${(err as Error).message}`, [
-      { path: "(body)", message: "invalid JSON" },
-    ]);
-  }
+  return Buffer.concat(chunks, total);
 }
 
-/** Parse → validate → ingest → reply; every failure becomes its documented status. */
-export async function handleIngest(
-  req: Request,
-  validate: (body: unknown) => IngestBatch,
-): Promise<Response> {
+/** Read → prepare on a worker (parse, validate, aggregate) → ingest → reply; every failure becomes its documented status. */
+export async function handleIngest(req: Request, spec: ParseSpec): Promise<Response> {
   const denied = checkToken(req);
   if (denied) return denied;
   try {
-    const batch = validate(await readJson(req));
-    const db = await getDb();
-    const result = await ingestBatch(db, batch, { observers: await getIngestObservers() });
+    const bytes = await readBody(req);
+    let db: Db;
+    try {
+      db = await getDb();
+    } catch (err) {
+      parseIngestBody(bytes, spec); // bad input is a 400 even while the database is down
+      throw err;
+    }
+    const params = prepareParams(db);
+    const prepared = await prepareBody(bytes, spec, params);
+    // Observers and late-data writes need what the worker kept to itself: parse the body again, on demand.
+    let reparsed: PreparedBatch | undefined;
+    const again = () => {
+      reparsed ??= prepareBatch(parseIngestBody(bytes, spec), params);
+      return reparsed;
+    };
+    const observed = observedBatch(prepared, () => parseIngestBody(bytes, spec).events);
+    const result = await ingestPrepared(
+      db,
+      prepared,
+      observed,
+      () => prepared.tables ?? (again().tables as SplitTables),
+      {
+        observers: await getIngestObservers(),
+      },
+    );
     return json(200, {
       batch_id: result.batchId,
       accepted: result.accepted,

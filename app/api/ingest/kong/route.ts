@@ -1,4 +1,3 @@
-import { validateKongEntries } from "@/server/services/ingest/validate";
 import { handleIngest } from "../_lib/respond";
 
 export const runtime = "nodejs";
@@ -16,5 +15,5 @@ export function POST(req: Request): Promise<Response> {
     hostname: url.searchParams.get("hostname") ?? req.headers.get("x-gatewatch-hostname"),
     version: url.searchParams.get("version") ?? req.headers.get("x-gatewatch-version"),
   };
-  return handleIngest(req, (body) => validateKongEntries(body, node));
+  return handleIngest(req, { format: "kong", node });
 }

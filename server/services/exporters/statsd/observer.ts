@@ -1,7 +1,7 @@
 import type { Db } from "@/db/client";
 import type { StatsdConfig } from "@/lib/plugins/statsd";
 import type { IngestObserver } from "../../ingest/observer";
-import type { IngestBatch, IngestEvent } from "../../ingest/types";
+import { eventCountOf, type IngestBatch, type IngestEvent } from "../../ingest/types";
 import { type ActivePlugin, getPluginResolver, type PluginResolver } from "../../plugins/precedence";
 import { createSendBudget, sendBudgetFromEnv } from "./budget";
 import {
@@ -276,13 +276,15 @@ export function createStatsdObserver({
   const observer: StatsdObserver = {
     name: "statsd",
     afterCommit(batch) {
-      if (stopped || batch.events.length === 0) return;
-      pendingEvents += batch.events.length;
+      const count = eventCountOf(batch);
+      if (stopped || count === 0) return;
+      pendingEvents += count;
       pending.push(batch);
       while (pendingEvents > MAX_PENDING_EVENTS && pending.length > 1) {
         const old = pending.shift();
-        if (old) pendingEvents -= old.events.length;
-        console.warn(`[statsd] formatting is behind; ${old?.events.length ?? 0} requests were not sent`);
+        const dropped = old ? eventCountOf(old) : 0;
+        pendingEvents -= dropped;
+        console.warn(`[statsd] formatting is behind; ${dropped} requests were not sent`);
       }
       schedule();
     },

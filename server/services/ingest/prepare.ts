@@ -1,0 +1,179 @@
+import { ValidationError } from "@/server/errors";
+import type { Windows } from "@/server/services/rollups/maintenance";
+import {
+  type EncodedInsert,
+  encodeCodeTables,
+  type WriteOptions,
+} from "@/server/services/rollups/write-rollups";
+import { aggregateBatch, type CodeRow, type CodeTables, type EntityRow, type HealthRow } from "./aggregate";
+import { catalogEntities, type EntityCatalog } from "./discover-entities";
+import type { IngestBatch, IngestEvent, IngestNode, NodeStatsSample } from "./types";
+import { validateKongEntries, validateNativeBatch } from "./validate";
+
+/**
+ * Everything about a batch that can be worked out before touching the database: parse, validate, aggregate,
+ * apply the retention windows, list its entities and encode the big minute-table inserts. It is pure CPU, so
+ * the HTTP path runs it on a worker thread (prepare-pool.ts) and keeps the main thread for I/O; the result
+ * is plain data that crosses threads cheaply (a few strings per table instead of ~20k row objects).
+ */
+
+/** How a request body is read: a native batch, or Kong http-log entries for a node named outside the body. */
+export type ParseSpec =
+  | { format: "native" }
+  | { format: "kong"; node: { id: string | null; hostname: string | null; version: string | null } };
+
+export type PrepareParams = { windows: Windows; write: WriteOptions };
+
+export type PreparedBatch = {
+  batchId: string | null;
+  node: IngestNode;
+  stats: NodeStatsSample[];
+  eventCount: number;
+  catalog: EntityCatalog;
+  seconds: HealthRow[];
+  minutes: HealthRow[];
+  hours: HealthRow[];
+  /** start of every hour (unix s) holding minute-grain code/entity rows of the batch */
+  minuteHours: number[];
+  /** buckets of rows older than the minute window: they go to the hour tables */
+  oldBuckets: number[];
+  /** events outside a table's window, per table (skipped for that table only) */
+  skipped: Record<string, number>;
+  /**
+   * The minute-grain code and entity inserts, ready to run when none of `minuteHours` is folded yet (the
+   * common case); null when the batch has rows older than the minute window.
+   */
+  minuteInserts: EncodedInsert[] | null;
+  /** The code/entity rows themselves; prepare-pool drops them before crossing threads (rebuilt on demand). */
+  tables?: SplitTables;
+};
+
+export type SplitTables = {
+  /** minute-grain rows by hour start (whether that hour is folded decides their table) */
+  byHour: Map<number, CodeTables>;
+  /** minute rows older than the minute window: written at hour grain directly */
+  old: CodeTables;
+};
+
+export function emptyTables(): CodeTables {
+  return {
+    codesNode: [],
+    codesUnmatched: [],
+    codesRoute: [],
+    codesApi: [],
+    codesConsumerRoute: [],
+    entityTraffic: [],
+  };
+}
+
+export function concatTables(parts: CodeTables[]): CodeTables {
+  if (parts.length === 1) return parts[0];
+  const out = emptyTables();
+  for (const p of parts)
+    for (const k of Object.keys(out) as (keyof CodeTables)[])
+      for (const r of p[k]) (out[k] as (CodeRow | EntityRow)[]).push(r as CodeRow & EntityRow);
+  return out;
+}
+
+/** JSON.parse + validation of a request body; a ValidationError names every bad field. */
+export function parseIngestBody(bytes: Uint8Array, spec: ParseSpec): IngestBatch {
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
+  } catch (err) {
+    throw new ValidationError(`invalid JSON: ${(err as Error).message}`, [
+      { path: "(body)", message: "invalid JSON" },
+    ]);
+  }
+  return spec.format === "native" ? validateNativeBatch(body) : validateKongEntries(body, spec.node);
+}
+
+const FAMILIES: [keyof CodeTables, string][] = [
+  ["codesNode", "codes_node"],
+  ["codesUnmatched", "codes_unmatched"],
+  ["codesRoute", "codes_route"],
+  ["codesApi", "codes_api"],
+  ["codesConsumerRoute", "codes_consumer_route"],
+  ["entityTraffic", "entity_traffic"],
+];
+
+/** Aggregates a validated batch and applies each table's window: rows outside are skipped for that table only (scale-notes §3.3). */
+export function prepareBatch(batch: IngestBatch, { windows: w, write }: PrepareParams): PreparedBatch {
+  const agg = aggregateBatch(batch);
+  const skipped: Record<string, number> = {};
+  const skip = (table: string, n: number) => {
+    if (n > 0) skipped[table] = (skipped[table] ?? 0) + n;
+  };
+  // A bucket is kept when it starts inside the window; its end may reach past `from`, so compare starts.
+  const health = (rows: HealthRow[], from: number, table: string) =>
+    rows.filter((r) => {
+      const ok = r.bucket >= from && r.bucket <= w.until;
+      if (!ok) skip(table, r.requests + r.samples);
+      return ok;
+    });
+  const tables: SplitTables = { byHour: new Map(), old: emptyTables() };
+  const oldBuckets: number[] = [];
+  for (const [key, table] of FAMILIES) {
+    for (const row of agg.minutes[key] as (CodeRow | EntityRow)[]) {
+      const n = "count" in row ? row.count : row.requests;
+      if (row.bucket > w.until || row.bucket < w.hoursFrom - 3599) {
+        skip(`${table}_minutes`, n);
+        skip(`${table}_hours`, n);
+        continue;
+      }
+      let target: CodeTables;
+      if (row.bucket < w.minutesFrom - 59) {
+        skip(`${table}_minutes`, n);
+        target = tables.old;
+        oldBuckets.push(row.bucket);
+      } else {
+        const hour = row.bucket - (row.bucket % 3600);
+        let t = tables.byHour.get(hour);
+        if (!t) {
+          t = emptyTables();
+          tables.byHour.set(hour, t);
+        }
+        target = t;
+      }
+      (target[key] as (CodeRow | EntityRow)[]).push(row);
+    }
+  }
+  const minuteHours = [...tables.byHour.keys()].sort((a, b) => a - b);
+  return {
+    batchId: batch.batchId,
+    node: batch.node,
+    stats: batch.stats,
+    eventCount: batch.events.length,
+    catalog: catalogEntities(batch),
+    seconds: health(agg.healthSeconds, w.secondsFrom, "health_seconds"),
+    minutes: health(agg.healthMinutes, w.minutesFrom - 59, "health_minutes"),
+    hours: health(agg.healthHours, w.hoursFrom - 3599, "health_hours"),
+    minuteHours,
+    oldBuckets,
+    skipped,
+    minuteInserts:
+      oldBuckets.length === 0
+        ? encodeCodeTables(
+            "minutes",
+            concatTables(minuteHours.map((h) => tables.byHour.get(h) as CodeTables)),
+            write,
+          )
+        : null,
+    tables,
+  };
+}
+
+/** The batch as observers see it, with `events` parsed again only if an observer reads them. */
+export function observedBatch(prepared: PreparedBatch, loadEvents: () => IngestEvent[]): IngestBatch {
+  let events: IngestEvent[] | undefined;
+  return {
+    batchId: prepared.batchId,
+    node: prepared.node,
+    stats: prepared.stats,
+    eventCount: prepared.eventCount,
+    get events() {
+      events ??= loadEvents();
+      return events;
+    },
+  };
+}
