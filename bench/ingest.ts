@@ -1,7 +1,8 @@
 /**
  * npm run bench:ingest — events/s into ALL rollups over real HTTP, against baselines measured in the same
  * run on the same events (ingest-limits.md methodology):
- *   (a) POST /api/ingest (the real route handler behind node:http) → Postgres, K concurrent posters;
+ *   (a) POST /api/ingest (the real route handler behind node:http) → Postgres, K concurrent posters, bodies
+ *       prepared on the ingest worker threads (prepare-pool.ts), and the same with INGEST_WORKERS=0;
  *   (b) the same into PGlite (in-process), with the event loop's worst stall;
  *   (c) raw COPY FROM STDIN of the same events into a plain table (JS formatting included);
  *   (d) one INSERT per event, sequential autocommit (a 5k sample).
@@ -27,6 +28,7 @@ import {
 } from "@/lib/simulator/cluster";
 import { createRng } from "@/lib/simulator/random";
 import { stopRuntime } from "@/server/runtime";
+import { stopPreparePool } from "@/server/services/ingest/prepare-pool";
 import { serveRoutes, useTestDb } from "@/server/testing/http";
 import { postAll } from "./harness";
 
@@ -71,9 +73,18 @@ function makeBatches(
   return { bodies, events };
 }
 
-async function measureHttp(db: Db, bodies: Buffer[], warmup: Buffer, concurrency: number) {
+async function measureHttp(
+  db: Db,
+  bodies: Buffer[],
+  warmup: Buffer,
+  concurrency: number,
+  workers: string | undefined,
+) {
   // biome-ignore lint/correctness/useHookAtTopLevel: useTestDb points getDb() at a database; not a React hook
   useTestDb(db);
+  await stopPreparePool(); // the pool reads INGEST_WORKERS when it starts
+  if (workers === undefined) delete process.env.INGEST_WORKERS;
+  else process.env.INGEST_WORKERS = workers;
   const server = await serveRoutes([{ prefix: "/api/ingest", module: ingestRoute }]);
   try {
     await postAll(server.url, [warmup], 1); // partitions, prepared statements, JIT
@@ -86,6 +97,7 @@ async function measureHttp(db: Db, bodies: Buffer[], warmup: Buffer, concurrency
     await server.close();
     // The runtime (observers, maintenance) binds to the db of its first use: restart it per database.
     await stopRuntime();
+    await stopPreparePool();
   }
 }
 
@@ -136,6 +148,10 @@ async function insertRun(url: string, events: NativeRequest[], node: string): Pr
   }
 }
 
+/** The pool size asked for when the bench was started (unset = the default size). */
+const WORKERS = process.env.INGEST_WORKERS;
+const workersLabel = () => (WORKERS === undefined ? "default size" : `INGEST_WORKERS=${WORKERS}`);
+
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 async function main() {
@@ -158,6 +174,7 @@ async function main() {
 
   const pg = await createTestDb("postgres", { max: 10 });
   let httpPg: Awaited<ReturnType<typeof measureHttp>>;
+  let httpPgInline: Awaited<ReturnType<typeof measureHttp>>;
   let copyMs: number;
   let insertMs: number;
   try {
@@ -167,15 +184,22 @@ async function main() {
     insertMs = await insertRun(pg.url as string, events.slice(0, INSERT_SAMPLE), node);
     events = null;
     generated.events = [];
-    httpPg = await measureHttp(pg.db, bodies, warm, CONCURRENCY);
+    httpPg = await measureHttp(pg.db, bodies, warm, CONCURRENCY, WORKERS);
   } finally {
     await pg.close();
+  }
+
+  const inline = await createTestDb("postgres", { max: 10 });
+  try {
+    httpPgInline = await measureHttp(inline.db, bodies, warm, CONCURRENCY, "0");
+  } finally {
+    await inline.close();
   }
 
   const lite = await createTestDb("pglite");
   let httpLite: Awaited<ReturnType<typeof measureHttp>>;
   try {
-    httpLite = await measureHttp(lite.db, bodies.slice(0, PGLITE_BATCHES), warm, 2);
+    httpLite = await measureHttp(lite.db, bodies.slice(0, PGLITE_BATCHES), warm, 2, WORKERS);
   } finally {
     await lite.close();
   }
@@ -185,11 +209,15 @@ async function main() {
   const copyRate = rate(totalEvents, copyMs);
   const insertRate = rate(INSERT_SAMPLE, insertMs);
   const liteRate = rate(PGLITE_BATCHES * BATCH_SIZE, httpLite.ms);
+  const inlineRate = rate(totalEvents, httpPgInline.ms);
   console.log("");
   console.log("| path | events | ms | events/s |");
   console.log("|---|---:|---:|---:|");
   console.log(
     `| (a) HTTP → all rollups, Postgres, K=${CONCURRENCY} | ${fmt(totalEvents)} | ${fmt(httpPg.ms)} | ${fmt(httpRate)} |`,
+  );
+  console.log(
+    `| (a0) same, INGEST_WORKERS=0 (prepared on the main thread) | ${fmt(totalEvents)} | ${fmt(httpPgInline.ms)} | ${fmt(inlineRate)} |`,
   );
   console.log(
     `| (b) HTTP → all rollups, PGlite, K=2 | ${fmt(PGLITE_BATCHES * BATCH_SIZE)} | ${fmt(httpLite.ms)} | ${fmt(liteRate)} |`,
@@ -205,7 +233,10 @@ async function main() {
   console.log(`HTTP/INSERT = ${(httpRate / insertRate).toFixed(1)}  (target ≥ 80)`);
   console.log(`PGlite      = ${fmt(liteRate)} ev/s  (target ≥ 50,000)`);
   console.log(
-    `event-loop stall during ingest: Postgres max ${httpPg.maxStallMs.toFixed(0)} ms (p99 ${httpPg.p99StallMs.toFixed(0)}), PGlite max ${httpLite.maxStallMs.toFixed(0)} ms (p99 ${httpLite.p99StallMs.toFixed(0)})`,
+    `workers/inline = ${(httpRate / inlineRate).toFixed(2)}  (ingest worker pool: ${workersLabel()})`,
+  );
+  console.log(
+    `event-loop stall during ingest: Postgres max ${httpPg.maxStallMs.toFixed(0)} ms (p99 ${httpPg.p99StallMs.toFixed(0)}; inline max ${httpPgInline.maxStallMs.toFixed(0)}), PGlite max ${httpLite.maxStallMs.toFixed(0)} ms (p99 ${httpLite.p99StallMs.toFixed(0)})`,
   );
 }
 

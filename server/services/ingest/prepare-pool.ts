@@ -35,12 +35,13 @@ function poolSize(): number {
 }
 
 /**
- * From TypeScript sources (vitest, tsx scripts) the worker is loaded through tsx; in a Next build the bundler
- * turns `new Worker(new URL(…, import.meta.url))` into its own worker chunk.
+ * Inside Next (NEXT_RUNTIME is set) the bundler turns `new Worker(new URL(…, import.meta.url))` into its own
+ * worker chunk. From TypeScript sources (vitest, tsx scripts) the worker module is loaded through tsx; its
+ * path is derived at run time so the bundler does not also copy the source file as an asset.
  */
 function spawn(): Worker {
-  if (import.meta.url.endsWith(".ts")) {
-    const entry = JSON.stringify(new URL("./prepare-worker.ts", import.meta.url).href);
+  if (!process.env.NEXT_RUNTIME) {
+    const entry = JSON.stringify(import.meta.url.replace(/prepare-pool\.ts$/, "prepare-worker.ts"));
     const from = JSON.stringify(import.meta.url);
     return new Worker(`import("tsx/esm/api").then((tsx) => tsx.tsImport(${entry}, ${from}))`, { eval: true });
   }
