@@ -1,4 +1,4 @@
-import { isUuid } from "@/lib/uuid";
+import { normalizeUuid } from "@/lib/uuid";
 import { ValidationError } from "@/server/errors";
 import type { IngestBatch, IngestEvent, IngestNode, NodeConnections, NodeStatsSample } from "./types";
 
@@ -84,19 +84,10 @@ function isObject(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Lower case: Postgres compares uuids by value, JS sorts strings; both must see one spelling. */
 function uuid(v: unknown, field: string, issues: Issues): string | null {
-  if (typeof v === "string" && isUuid(v)) return hasUpper(v) ? v.toLowerCase() : v;
-  issues.at(field, "expected a uuid");
-  return null;
-}
-
-function hasUpper(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 65 && c <= 90) return true;
-  }
-  return false;
+  const id = typeof v === "string" ? normalizeUuid(v) : null;
+  if (id === null) issues.at(field, "expected a uuid");
+  return id;
 }
 
 /** Optional text: absent or null → null. */
