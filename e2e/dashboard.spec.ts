@@ -202,6 +202,10 @@ test("dark mode toggles and persists", async ({ page }) => {
   const wasDark = (await html.getAttribute("class"))?.includes("dark") ?? false;
   await toggle.click();
   await expect(html).toHaveClass(wasDark ? /^(?!.*dark)/ : /dark/);
+  // The sidebar's and the mobile header's toggles read the one theme: both show the new state.
+  const toggles = page.locator('button[aria-label="Dark theme"]');
+  await expect(toggles).toHaveCount(2);
+  for (const t of await toggles.all()) await expect(t).toHaveAttribute("aria-pressed", String(!wasDark));
   await page.reload();
   await expect(html).toHaveClass(wasDark ? /^(?!.*dark)/ : /dark/);
   await page.getByRole("button", { name: "Dark theme" }).click();

@@ -1,15 +1,36 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useSyncExternalStore } from "react";
+
+const STORAGE_KEY = "gw-theme";
+
+/**
+ * The theme lives in one place, the `dark` class on <html> (set before paint by the root layout's script), so
+ * every toggle on the page reads it from there: the sidebar and the mobile header never disagree, and a
+ * change made in another tab applies here too.
+ */
+function subscribe(onChange: () => void): () => void {
+  const observer = new MutationObserver(onChange);
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
+  const onStorage = (e: StorageEvent) => {
+    if (e.key === STORAGE_KEY && (e.newValue === "dark" || e.newValue === "light"))
+      document.documentElement.classList.toggle("dark", e.newValue === "dark");
+  };
+  window.addEventListener("storage", onStorage);
+  return () => {
+    observer.disconnect();
+    window.removeEventListener("storage", onStorage);
+  };
+}
+
+const isDark = () => document.documentElement.classList.contains("dark");
 
 export function ThemeToggle() {
-  const [dark, setDark] = useState(false);
-  useEffect(() => setDark(document.documentElement.classList.contains("dark")), []);
+  const dark = useSyncExternalStore(subscribe, isDark, () => false);
   function toggle() {
     const next = !dark;
     document.documentElement.classList.toggle("dark", next);
-    localStorage.setItem("gw-theme", next ? "dark" : "light");
-    setDark(next);
+    localStorage.setItem(STORAGE_KEY, next ? "dark" : "light");
   }
   return (
     <button
