@@ -1,14 +1,45 @@
 // `npm run demo`: builds if needed, starts Gatewatch on the embedded database (PGlite in ./.data unless
 // DATABASE_URL is set) and feeds it with the simulator (5 nodes: one idle, one that goes silent).
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const port = process.env.PORT ?? "3000";
 const base = `http://localhost:${port}`;
 
-if (!existsSync(".next/BUILD_ID")) {
-  console.log("Building Gatewatch (first run only, about a minute)…");
+/** Newest modification time (ms) under the given paths: the sources a build is made from. */
+function newestSource(paths) {
+  let newest = 0;
+  const visit = (path) => {
+    if (!existsSync(path)) return;
+    const st = statSync(path);
+    if (st.isDirectory()) {
+      for (const entry of readdirSync(path)) if (entry !== "__tests__") visit(join(path, entry));
+    } else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const p of paths) visit(p);
+  return newest;
+}
+
+// Build on the first run, and again whenever a source is newer than the build (a `git pull` since).
+const SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "server",
+  "db",
+  "instrumentation.ts",
+  "next.config.ts",
+  "package-lock.json",
+];
+const built = existsSync(".next/BUILD_ID") ? statSync(".next/BUILD_ID").mtimeMs : 0;
+if (built === 0 || newestSource(SOURCES) > built) {
+  console.log(
+    built === 0
+      ? "Building Gatewatch (first run only, about a minute)…"
+      : "Sources changed since the last build: rebuilding…",
+  );
   const build = spawnSync("node_modules/.bin/next", ["build"], { stdio: "inherit", env });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
