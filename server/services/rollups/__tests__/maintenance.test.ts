@@ -5,12 +5,14 @@ import { createTestDb, type TestDb, testBackends } from "@/db/testing";
 import { ingestBatch } from "@/server/services/ingest/ingest-batch";
 import type { IngestBatch } from "@/server/services/ingest/types";
 import {
+  CLUSTER_COMPACTED_ID,
   listPartitions,
   ROLLUP_TABLES,
   retentionFromEnv,
   runMaintenance,
   startMaintenance,
 } from "../maintenance";
+import { aggregateHealth, getHealthSeries, toHealthPoint } from "../read/health";
 
 const NODE = { id: "3c4d5e6f-0000-4000-8000-000000000001", hostname: "gw-m", version: null };
 const SERVICE = "3c4d5e6f-0000-4000-8000-0000000000a1";
@@ -114,6 +116,61 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
     const after = (await listPartitions(t.db, "codes_route_minutes")).map((p) => p.start);
     expect(after).not.toContain(hour);
     expect(await hourly()).toBe(10);
+  });
+
+  it("compacts the cluster shard rows ingest wrote; the cluster series stays the sum of the node rows", async () => {
+    const nowS = Math.floor(Date.now() / 1000);
+    const t0 = nowS - 1800;
+    // Last bytes 0x01, 0x0a, 0x17, 0x1f: shards 1, 2, 7, 7.
+    const ids = ["01", "0a", "17", "1f"].map((b) => `3c4d5e6f-0000-4000-8000-0000000001${b}`);
+    for (const [k, id] of ids.entries())
+      for (let s = 0; s < 3; s++)
+        await ingestBatch(t.db, {
+          ...batch(`c-${k}-${s}`, t0 + s, 2 + k + s),
+          node: { id, hostname: `gw-c${k}`, version: null },
+          events: batch(`c-${k}-${s}`, t0 + s, 2 + k + s).events.map((e, i) => ({
+            ...e,
+            status: [200, 404, 503][(i + k) % 3],
+            latKong: (i * 7 + k * 3) % 23,
+            latProxy: k === 3 && i === 0 ? null : 11 + ((i * 37 + k * 101 + s) % 400),
+          })),
+        });
+    const shardRows = async () =>
+      queryRows<{ id: string; n: string }>(
+        t.db,
+        sql`SELECT node_id::text AS id, count(*) AS n FROM health_cluster_seconds
+            WHERE bucket_ts >= to_timestamp(${t0}) AND bucket_ts < to_timestamp(${t0 + 3}) GROUP BY 1 ORDER BY 1`,
+      );
+    expect((await shardRows()).length).toBe(3);
+    const range = { from: t0, to: t0 + 3 };
+    const fromNodes = async () => {
+      // Summed in SQL over the node rows (several nodes per bucket): independent of the cluster tables.
+      const g = await aggregateHealth(t.db, {
+        segments: [{ level: "seconds", from: t0, to: t0 + 3 }],
+        step: 1,
+        nodeIds: ids,
+      });
+      return [t0, t0 + 1, t0 + 2].map((ts) => toHealthPoint(ts, 1, g.get(`${ts}|`)));
+    };
+    const expected = await fromNodes();
+    expect(expected.map((p) => p.requests)).toEqual([14, 18, 22]);
+    expect((await getHealthSeries(t.db, { range, nowMs: nowS * 1000 })).points).toEqual(expected);
+    await runMaintenance(t.db, nowS, retentionFromEnv({}));
+    expect(await shardRows()).toEqual([{ id: CLUSTER_COMPACTED_ID, n: expect.anything() }]);
+    expect(Number((await shardRows())[0].n)).toBe(3);
+    expect((await getHealthSeries(t.db, { range, nowMs: nowS * 1000 })).points).toEqual(expected);
+
+    // A late batch for a compacted second lands in its shard row; the next pass folds it in.
+    await ingestBatch(t.db, {
+      ...batch("c-late", t0 + 1, 5),
+      node: { id: ids[0], hostname: "gw-c0", version: null },
+    });
+    const withLate = await fromNodes();
+    expect(withLate.map((p) => p.requests)).toEqual([14, 23, 22]);
+    expect((await getHealthSeries(t.db, { range, nowMs: nowS * 1000 })).points).toEqual(withLate);
+    await runMaintenance(t.db, nowS, retentionFromEnv({}));
+    expect(Number((await shardRows())[0].n)).toBe(3);
+    expect((await getHealthSeries(t.db, { range, nowMs: nowS * 1000 })).points).toEqual(withLate);
   });
 
   it.runIf(kind === "postgres")("elects one leader per cluster and hands over when it stops", async () => {
