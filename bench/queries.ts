@@ -7,7 +7,8 @@
  *   maintenance code except for the last CLUSTER_COMPACT_LAG_S;
  *   codes per node / unmatched / route (~135 active routes a minute) / consumer×route (1,000 partial rows a
  *   minute, 1.5 M rows) and entity traffic (~430 entities a minute) for 25 h of minutes, hours folded with
- *   the real maintenance code (foldHour) for every closed hour.
+ *   the real maintenance code (foldHour, which also indexes the folded consumer×route minutes) for every
+ *   closed hour.
  * Loading is INSERT … SELECT generate_series through the partitioned parent tables (partitions created with
  * the app's ensurePartitions), then ANALYZE. Each query runs BENCH_RUNS times (default 20) after 2 warm-ups;
  * the table prints median and p95 (nearest rank) and flags p95 > 50 ms. Baselines from the same run: a

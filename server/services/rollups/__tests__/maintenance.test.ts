@@ -6,12 +6,14 @@ import { ingestBatch } from "@/server/services/ingest/ingest-batch";
 import type { IngestBatch } from "@/server/services/ingest/types";
 import {
   CLUSTER_COMPACTED_ID,
+  foldHour,
   listPartitions,
   ROLLUP_TABLES,
   retentionFromEnv,
   runMaintenance,
   startMaintenance,
 } from "../maintenance";
+import { getStatusCodeSeries } from "../read/codes";
 import { aggregateHealth, getHealthSeries, toHealthPoint } from "../read/health";
 
 const NODE = { id: "3c4d5e6f-0000-4000-8000-000000000001", hostname: "gw-m", version: null };
@@ -171,6 +173,57 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
     await runMaintenance(t.db, nowS, retentionFromEnv({}));
     expect(Number((await shardRows())[0].n)).toBe(3);
     expect((await getHealthSeries(t.db, { range, nowMs: nowS * 1000 })).points).toEqual(withLate);
+  });
+
+  it("indexes and vacuums a folded hour's consumer×route minutes; a consumer's series reads the same", async () => {
+    // A database of its own: the other tests' maintenance passes fold every closed hour.
+    const own = await createTestDb(kind);
+    const db = own.db;
+    const nowS = Math.floor(Date.now() / 1000);
+    const hour = nowS - (nowS % 3600) - 2 * 3600;
+    const consumers = ["3c4d5e6f-0000-4000-8000-0000000000c1", "3c4d5e6f-0000-4000-8000-0000000000c2"];
+    for (const [k, consumerId] of consumers.entries())
+      for (const m of [1, 2, 2, 30])
+        await ingestBatch(db, {
+          ...batch(`cr-${k}-${m}-${Math.random()}`, hour + m * 60, 3 + k),
+          events: batch("x", hour + m * 60, 3 + k).events.map((e, i) => ({
+            ...e,
+            consumerId,
+            routeId: "3c4d5e6f-0000-4000-8000-0000000000b1",
+            status: [200, 401][(i + m) % 2],
+          })),
+        });
+    const series = (id: string) =>
+      getStatusCodeSeries(db, {
+        range: { from: hour, to: hour + 3600 },
+        entity: { kind: "consumer", id },
+        nowMs: nowS * 1000,
+      });
+    const before = await Promise.all(consumers.map(series));
+    expect(before[0].totals).toEqual({ "200": 7, "401": 5 });
+    expect(before[1].totals).toEqual({ "200": 8, "401": 8 });
+    expect(await foldHour(db, hour)).toBe(true);
+    const partition = (await listPartitions(db, "codes_consumer_route_minutes")).find(
+      (p) => p.start === hour,
+    );
+    const indexes = await queryRows<{ def: string }>(
+      db,
+      sql`SELECT indexdef AS def FROM pg_indexes WHERE tablename = ${partition?.name}`,
+    );
+    expect(indexes.map((i) => i.def.replace(/.* USING /, ""))).toEqual(["btree (consumer_id, bucket_ts)"]);
+    // VACUUM (ANALYZE) ran: statistics count the compacted rows and every page is all-visible.
+    const [stats] = await queryRows<{ tuples: unknown; pages: unknown; visible: unknown; live: unknown }>(
+      db,
+      sql`SELECT reltuples AS tuples, relpages AS pages, relallvisible AS visible,
+                 (SELECT count(*) FROM codes_consumer_route_minutes
+                  WHERE bucket_ts >= to_timestamp(${hour}) AND bucket_ts < to_timestamp(${hour + 3600})) AS live
+          FROM pg_class WHERE relname = ${partition?.name}`,
+    );
+    expect(Number(stats.tuples)).toBe(Number(stats.live));
+    expect(Number(stats.visible)).toBe(Number(stats.pages));
+    expect(Number(stats.pages)).toBeGreaterThan(0);
+    expect(await Promise.all(consumers.map(series))).toEqual(before);
+    await own.close();
   });
 
   it.runIf(kind === "postgres")("elects one leader per cluster and hands over when it stops", async () => {
