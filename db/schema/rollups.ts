@@ -111,7 +111,8 @@ export const healthHours = healthTable("health_hours");
  * comes from one node, so its node rows are exactly the cluster's delta). node_id holds one of 8 shard
  * sentinels (`clusterShard` in ingest-batch.ts) so concurrent ingesters rarely share a row; readers sum ≤ 8
  * rows per bucket instead of merging every node's histograms (bench:queries: the 1 h cluster chart took
- * 0.7–0.9 s merging 72k node rows).
+ * 0.7–0.9 s merging 72k node rows). Maintenance rewrites a closed bucket's rows as one row with node_id
+ * CLUSTER_COMPACTED_ID (maintenance.ts compactClusterHealth); a late batch adds a shard row next to it.
  */
 export const healthClusterSeconds = healthTable("health_cluster_seconds");
 export const healthClusterMinutes = healthTable("health_cluster_minutes");

@@ -75,8 +75,8 @@ const MINUS = 45;
 let cursor = 0;
 
 /**
- * One row's scalars, NaN for an empty (NULL) field, in an array reused across rows: a fresh array of numbers
- * and nulls per row made parsing /vitals/nodes' 71k rows 4× slower (GC).
+ * One row's scalars, NaN for an empty (NULL) field, in an array reused across rows (a fresh array of numbers
+ * and nulls per row: 19 ms instead of 15 ms for /vitals/nodes' 71k rows).
  */
 const fields: number[] = new Array(ALL_MEASURES.length + 1).fill(Number.NaN);
 
