@@ -2,10 +2,13 @@
  * npm run bench:queries — times every query the dashboard (tRPC) and the Vitals API issue, on a fresh
  * PostgreSQL database with the real migrations and a realistic rollup volume:
  *   20 nodes, 200 services, 1,000 routes (Zipf activity), 5,000 consumers (Zipf);
- *   health: 1 h of seconds (72k rows), 25 h of minutes (30k), 30 d of hours (14.4k), with histograms;
+ *   health: 1 h of seconds (72k rows), 25 h of minutes (30k), 30 d of hours (14.4k), with histograms; the
+ *   cluster tables with one row per shard sentinel as ingest writes them (8 per bucket), compacted by the
+ *   maintenance code except for the last CLUSTER_COMPACT_LAG_S;
  *   codes per node / unmatched / route (~135 active routes a minute) / consumer×route (1,000 partial rows a
  *   minute, 1.5 M rows) and entity traffic (~430 entities a minute) for 25 h of minutes, hours folded with
- *   the real maintenance code (foldHour) for every closed hour.
+ *   the real maintenance code (foldHour, which also indexes the folded consumer×route minutes) for every
+ *   closed hour.
  * Loading is INSERT … SELECT generate_series through the partitioned parent tables (partitions created with
  * the app's ensurePartitions), then ANALYZE. Each query runs BENCH_RUNS times (default 20) after 2 warm-ups;
  * the table prints median and p95 (nearest rank) and flags p95 > 50 ms. Baselines from the same run: a
@@ -21,7 +24,13 @@ import { closeDb, createPostgresDb, type Db } from "@/db/client";
 import { createTestDb } from "@/db/testing";
 import { bucketOf, ENTITY_HISTOGRAM, emptyHistogram, HEALTH_HISTOGRAM } from "@/lib/histogram";
 import type { RangeInput } from "@/lib/time-range";
-import { ensurePartitions, foldHour, ROLLUP_TABLES } from "@/server/services/rollups/maintenance";
+import {
+  compactClusterHealth,
+  ensurePartitions,
+  foldHour,
+  ROLLUP_TABLES,
+  retentionFromEnv,
+} from "@/server/services/rollups/maintenance";
 import { getConsumerRoutes, getStatusCodeSeries } from "@/server/services/rollups/read/codes";
 import { getEntityTable } from "@/server/services/rollups/read/entities";
 import {
@@ -193,18 +202,20 @@ async function load(db: Db, nowS: number): Promise<void> {
     "health_minutes (25 h × 20 nodes)",
     healthInsert("health_minutes", "minutes", minuteStart, minuteEnd + 60, 60),
   );
-  // What ingest writes alongside the node rows: the cluster's row per bucket (node_id = zero uuid).
+  // What ingest writes alongside the node rows: the cluster's rows per bucket, one per shard sentinel
+  // (ingest-batch.ts clusterShard: the node id's last byte mod 8), so 8 rows per bucket with 20 nodes.
   const clusterInsert = (level: string) =>
     sql.raw(`
     INSERT INTO health_cluster_${level} (bucket_ts, node_id, requests, cache_hits, cache_misses, samples, plat_min,
       plat_max, plat_sum, plat_count, plat_hist, ulat_min, ulat_max, ulat_sum, ulat_count, ulat_hist, rlat_sum,
       rlat_count, bytes_in, bytes_out, status_1xx, status_2xx, status_3xx, status_4xx, status_5xx, status_other)
-    SELECT bucket_ts, '00000000-0000-0000-0000-000000000000'::uuid, sum(requests), sum(cache_hits),
+    SELECT bucket_ts, ('00000000-0000-0000-0000-00000000000' || (('x' || right(node_id::text, 2))::bit(8)::int % 8))::uuid,
+      sum(requests), sum(cache_hits),
       sum(cache_misses), sum(samples), min(plat_min), max(plat_max), sum(plat_sum), sum(plat_count),
       gw_hist_sum(plat_hist), min(ulat_min), max(ulat_max), sum(ulat_sum), sum(ulat_count), gw_hist_sum(ulat_hist),
       sum(rlat_sum), sum(rlat_count), sum(bytes_in), sum(bytes_out), sum(status_1xx), sum(status_2xx),
       sum(status_3xx), sum(status_4xx), sum(status_5xx), sum(status_other)
-    FROM health_${level} GROUP BY bucket_ts`);
+    FROM health_${level} GROUP BY 1, 2`);
   await exec(db, "health_cluster_seconds (derived as ingest writes it)", clusterInsert("seconds"));
   await exec(db, "health_cluster_minutes (derived as ingest writes it)", clusterInsert("minutes"));
   await exec(
@@ -275,6 +286,11 @@ async function load(db: Db, nowS: number): Promise<void> {
     if (await foldHour(db, h)) folds++;
   console.log(
     `  ${`fold ${folds} closed hours (maintenance.foldHour)`.padEnd(44)} ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  t0 = performance.now();
+  const compacted = await compactClusterHealth(db, nowS, retentionFromEnv());
+  console.log(
+    `  ${`compact ${compacted} cluster shard rows (maintenance)`.padEnd(44)} ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
   await exec(db, "ANALYZE", sql.raw("ANALYZE"));
   const counts = await db.execute(

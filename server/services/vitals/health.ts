@@ -2,7 +2,7 @@ import type { Db } from "@/db/client";
 import { HEALTH_HISTOGRAM, quantile } from "@/lib/histogram";
 import { isUuid } from "@/lib/uuid";
 import { NotFoundError } from "@/server/errors";
-import { aggregateHealth, getHostnames, type HealthAgg } from "../rollups/read/health";
+import { aggregateHealth, getHostnames, readNodeVitals, type VitalsMeasures } from "../rollups/read/health";
 import { invalidParam, VITALS_LEVEL, VITALS_WIDTH, type VitalsQuery } from "./params";
 
 /** The nine health values, in the order every Vitals backend uses (kong-vitals §0.1: averages last). */
@@ -56,7 +56,7 @@ export type VitalsHealthBody =
     };
 
 /** Average rounded to whole ms; min/max/avg null when no request had that latency (kong-vitals §1.6). */
-function nine(a: HealthAgg): Cell[] {
+function nine(a: VitalsMeasures): Cell[] {
   const p = a.platCount > 0;
   const u = a.ulatCount > 0;
   return [
@@ -72,7 +72,7 @@ function nine(a: HealthAgg): Cell[] {
   ];
 }
 
-function six(a: HealthAgg): Cell[] {
+function six(a: VitalsMeasures): Cell[] {
   const p = (q: number) =>
     a.platCount > 0 ? quantile(HEALTH_HISTOGRAM, a.platHist, q, a.platMin, a.platMax) : null;
   const u = (q: number) =>
@@ -82,7 +82,7 @@ function six(a: HealthAgg): Cell[] {
 
 /**
  * `GET /vitals/cluster`, `/vitals/nodes`, `/vitals/nodes/{id}`: only buckets with a row appear (no gap
- * filling: a silent node has no key), as in Kong. The cluster is computed from node rows at query time.
+ * filling: a silent node has no key), as in Kong. The cluster is read from the cluster rollups.
  */
 export async function getVitalsHealth(
   db: Db,
@@ -96,29 +96,40 @@ export async function getVitalsHealth(
     if (!known.has(params.nodeId)) throw new NotFoundError();
   }
   const step = VITALS_WIDTH[query.interval];
-  const groups = await aggregateHealth(db, {
-    segments: [{ level: VITALS_LEVEL[query.interval], from: query.from, to: query.to }],
-    step,
-    byNode: params.level !== "cluster",
-    nodeId: params.level === "node" ? params.nodeId : undefined,
-    histograms: query.percentiles,
-  });
+  const segments = [{ level: VITALS_LEVEL[query.interval], from: query.from, to: query.to }];
+  // Per node, every cell but a day's (24 hour rows) is one stored row: read rows, not groups.
+  const groups =
+    params.level !== "cluster" && query.interval !== "days"
+      ? await readNodeVitals(db, { segments, nodeId: params.nodeId, histograms: query.percentiles })
+      : [
+          ...(
+            await aggregateHealth(db, {
+              segments,
+              step,
+              byNode: params.level !== "cluster",
+              nodeId: params.nodeId,
+              histograms: query.percentiles,
+            })
+          ).values(),
+        ];
   const emptyMeta = { level: levelName, interval: query.interval, interval_width: step } as const;
-  if (groups.size === 0) return { meta: emptyMeta, stats: {} };
+  if (groups.length === 0) return { meta: emptyMeta, stats: {} };
   const stats: VitalsSeries = {};
   const percentiles: VitalsSeries = {};
   let earliest = Number.POSITIVE_INFINITY;
   let latest = Number.NEGATIVE_INFINITY;
-  for (const g of [...groups.values()].sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0))) {
+  // No sort: timestamps (< 2^32 − 1) are array-index property names, which every object and JSON.stringify
+  // list in ascending order whatever the insertion order (sorting 72k groups cost /vitals/nodes ~20 ms).
+  for (const g of groups) {
     const key = g.nodeId ?? "cluster";
     const ts = g.ts ?? 0;
-    earliest = Math.min(earliest, ts);
-    latest = Math.max(latest, ts);
+    if (ts < earliest) earliest = ts;
+    if (ts > latest) latest = ts;
     stats[key] ??= {};
-    stats[key][String(ts)] = nine(g);
+    stats[key][ts] = nine(g);
     if (query.percentiles) {
       percentiles[key] ??= {};
-      percentiles[key][String(ts)] = six(g);
+      percentiles[key][ts] = six(g);
     }
   }
   const meta: Extract<VitalsHealthBody, { percentiles?: VitalsSeries }>["meta"] = {

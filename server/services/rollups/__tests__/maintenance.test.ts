@@ -5,12 +5,16 @@ import { createTestDb, type TestDb, testBackends } from "@/db/testing";
 import { ingestBatch } from "@/server/services/ingest/ingest-batch";
 import type { IngestBatch } from "@/server/services/ingest/types";
 import {
+  CLUSTER_COMPACTED_ID,
+  foldHour,
   listPartitions,
   ROLLUP_TABLES,
   retentionFromEnv,
   runMaintenance,
   startMaintenance,
 } from "../maintenance";
+import { getStatusCodeSeries } from "../read/codes";
+import { aggregateHealth, getHealthSeries, toHealthPoint } from "../read/health";
 
 const NODE = { id: "3c4d5e6f-0000-4000-8000-000000000001", hostname: "gw-m", version: null };
 const SERVICE = "3c4d5e6f-0000-4000-8000-0000000000a1";
@@ -114,6 +118,112 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
     const after = (await listPartitions(t.db, "codes_route_minutes")).map((p) => p.start);
     expect(after).not.toContain(hour);
     expect(await hourly()).toBe(10);
+  });
+
+  it("compacts the cluster shard rows ingest wrote; the cluster series stays the sum of the node rows", async () => {
+    const nowS = Math.floor(Date.now() / 1000);
+    const t0 = nowS - 1800;
+    // Last bytes 0x01, 0x0a, 0x17, 0x1f: shards 1, 2, 7, 7.
+    const ids = ["01", "0a", "17", "1f"].map((b) => `3c4d5e6f-0000-4000-8000-0000000001${b}`);
+    for (const [k, id] of ids.entries())
+      for (let s = 0; s < 3; s++)
+        await ingestBatch(t.db, {
+          ...batch(`c-${k}-${s}`, t0 + s, 2 + k + s),
+          node: { id, hostname: `gw-c${k}`, version: null },
+          events: batch(`c-${k}-${s}`, t0 + s, 2 + k + s).events.map((e, i) => ({
+            ...e,
+            status: [200, 404, 503][(i + k) % 3],
+            latKong: (i * 7 + k * 3) % 23,
+            latProxy: k === 3 && i === 0 ? null : 11 + ((i * 37 + k * 101 + s) % 400),
+          })),
+        });
+    const shardRows = async () =>
+      queryRows<{ id: string; n: string }>(
+        t.db,
+        sql`SELECT node_id::text AS id, count(*) AS n FROM health_cluster_seconds
+            WHERE bucket_ts >= to_timestamp(${t0}) AND bucket_ts < to_timestamp(${t0 + 3}) GROUP BY 1 ORDER BY 1`,
+      );
+    expect((await shardRows()).length).toBe(3);
+    const range = { from: t0, to: t0 + 3 };
+    const fromNodes = async () => {
+      // Summed in SQL over the node rows (several nodes per bucket): independent of the cluster tables.
+      const g = await aggregateHealth(t.db, {
+        segments: [{ level: "seconds", from: t0, to: t0 + 3 }],
+        step: 1,
+        nodeIds: ids,
+      });
+      return [t0, t0 + 1, t0 + 2].map((ts) => toHealthPoint(ts, 1, g.get(`${ts}|`)));
+    };
+    const expected = await fromNodes();
+    expect(expected.map((p) => p.requests)).toEqual([14, 18, 22]);
+    expect((await getHealthSeries(t.db, { range, nowMs: nowS * 1000 })).points).toEqual(expected);
+    await runMaintenance(t.db, nowS, retentionFromEnv({}));
+    expect(await shardRows()).toEqual([{ id: CLUSTER_COMPACTED_ID, n: expect.anything() }]);
+    expect(Number((await shardRows())[0].n)).toBe(3);
+    expect((await getHealthSeries(t.db, { range, nowMs: nowS * 1000 })).points).toEqual(expected);
+
+    // A late batch for a compacted second lands in its shard row; the next pass folds it in.
+    await ingestBatch(t.db, {
+      ...batch("c-late", t0 + 1, 5),
+      node: { id: ids[0], hostname: "gw-c0", version: null },
+    });
+    const withLate = await fromNodes();
+    expect(withLate.map((p) => p.requests)).toEqual([14, 23, 22]);
+    expect((await getHealthSeries(t.db, { range, nowMs: nowS * 1000 })).points).toEqual(withLate);
+    await runMaintenance(t.db, nowS, retentionFromEnv({}));
+    expect(Number((await shardRows())[0].n)).toBe(3);
+    expect((await getHealthSeries(t.db, { range, nowMs: nowS * 1000 })).points).toEqual(withLate);
+  });
+
+  it("indexes and vacuums a folded hour's consumer×route minutes; a consumer's series reads the same", async () => {
+    // A database of its own: the other tests' maintenance passes fold every closed hour.
+    const own = await createTestDb(kind);
+    const db = own.db;
+    const nowS = Math.floor(Date.now() / 1000);
+    const hour = nowS - (nowS % 3600) - 2 * 3600;
+    const consumers = ["3c4d5e6f-0000-4000-8000-0000000000c1", "3c4d5e6f-0000-4000-8000-0000000000c2"];
+    for (const [k, consumerId] of consumers.entries())
+      for (const m of [1, 2, 2, 30])
+        await ingestBatch(db, {
+          ...batch(`cr-${k}-${m}-${Math.random()}`, hour + m * 60, 3 + k),
+          events: batch("x", hour + m * 60, 3 + k).events.map((e, i) => ({
+            ...e,
+            consumerId,
+            routeId: "3c4d5e6f-0000-4000-8000-0000000000b1",
+            status: [200, 401][(i + m) % 2],
+          })),
+        });
+    const series = (id: string) =>
+      getStatusCodeSeries(db, {
+        range: { from: hour, to: hour + 3600 },
+        entity: { kind: "consumer", id },
+        nowMs: nowS * 1000,
+      });
+    const before = await Promise.all(consumers.map(series));
+    expect(before[0].totals).toEqual({ "200": 7, "401": 5 });
+    expect(before[1].totals).toEqual({ "200": 8, "401": 8 });
+    expect(await foldHour(db, hour)).toBe(true);
+    const partition = (await listPartitions(db, "codes_consumer_route_minutes")).find(
+      (p) => p.start === hour,
+    );
+    const indexes = await queryRows<{ def: string }>(
+      db,
+      sql`SELECT indexdef AS def FROM pg_indexes WHERE tablename = ${partition?.name}`,
+    );
+    expect(indexes.map((i) => i.def.replace(/.* USING /, ""))).toEqual(["btree (consumer_id, bucket_ts)"]);
+    // VACUUM (ANALYZE) ran: statistics count the compacted rows and every page is all-visible.
+    const [stats] = await queryRows<{ tuples: unknown; pages: unknown; visible: unknown; live: unknown }>(
+      db,
+      sql`SELECT reltuples AS tuples, relpages AS pages, relallvisible AS visible,
+                 (SELECT count(*) FROM codes_consumer_route_minutes
+                  WHERE bucket_ts >= to_timestamp(${hour}) AND bucket_ts < to_timestamp(${hour + 3600})) AS live
+          FROM pg_class WHERE relname = ${partition?.name}`,
+    );
+    expect(Number(stats.tuples)).toBe(Number(stats.live));
+    expect(Number(stats.visible)).toBe(Number(stats.pages));
+    expect(Number(stats.pages)).toBeGreaterThan(0);
+    expect(await Promise.all(consumers.map(series))).toEqual(before);
+    await own.close();
   });
 
   it.runIf(kind === "postgres")("elects one leader per cluster and hands over when it stops", async () => {

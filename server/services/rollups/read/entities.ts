@@ -49,7 +49,7 @@ export async function getEntityTable(
                  sum(status_5xx)::float8 AS s5,
                  extract(epoch from max(bucket_ts) FILTER (WHERE requests > 0))::float8 AS last_seen
                  ${histSums("rlat_hist", "h", histLen)}
-          FROM ${source} GROUP BY 1`,
+          FROM ${source} GROUP BY entity_id`,
     ),
   ]);
   const byId = new Map<string, EntityRow>();

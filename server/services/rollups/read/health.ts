@@ -8,6 +8,14 @@ import {
   type ResolvedRange,
   resolveRange,
 } from "@/lib/time-range";
+import {
+  ALL_MEASURES,
+  addHealth,
+  healthRowText,
+  parseHealthRow,
+  parseVitalsRow,
+  VITALS_MEASURES,
+} from "./health-rows";
 import { bucketExpr, num, num0, type Segment, sameWidth, segments, table, tsBetween } from "./levels";
 import type {
   BucketState,
@@ -93,15 +101,34 @@ function keyOf(ts: unknown, nodeId: unknown): string {
   return `${ts === undefined ? "" : num(ts)}|${nodeId === undefined ? "" : String(nodeId)}`;
 }
 
+export type HealthGroup = HealthAgg & { ts: number | null; nodeId: string | null };
+
 /**
- * Aggregates health rows grouped by bucket (when `step` is given) and/or node. Histograms are summed in SQL
- * over their non-zero cells (unnest … WITH ORDINALITY), so only the sparse merged cells cross the wire.
+ * True when every group holds one stored row or a few: a series at its table's own width, per node (the
+ * (bucket_ts, node_id) primary key of health_* makes that one row) or for the whole cluster from the cluster
+ * tables (≤ 8 shard rows per bucket, one once maintenance compacted them). Everything else (totals, wider
+ * buckets, whole-cluster hours: 20 node rows per bucket) is aggregated in SQL.
  */
-export async function aggregateHealth(
-  db: Db,
-  params: { segments: Segment[]; step?: number; byNode?: boolean; histograms?: boolean } & NodeFilter,
-): Promise<Map<string, HealthAgg & { ts: number | null; nodeId: string | null }>> {
+function fewRowsPerGroup(params: AggregateParams): boolean {
+  if (params.step === undefined || !sameWidth(params.step, params.segments)) return false;
+  if (params.byNode || params.nodeId !== undefined) return true;
+  return params.nodeIds === undefined && params.segments.every((s) => s.level !== "hours");
+}
+
+type AggregateParams = {
+  segments: Segment[];
+  step?: number;
+  byNode?: boolean;
+  histograms?: boolean;
+} & NodeFilter;
+
+/**
+ * Aggregates health rows grouped by bucket (when `step` is given) and/or node. Groups of one or a few stored
+ * rows are read row by row and merged in JS (health-rows.ts); the rest is summed in SQL, histograms per cell.
+ */
+export async function aggregateHealth(db: Db, params: AggregateParams): Promise<Map<string, HealthGroup>> {
   const source = healthSource(params.segments, params);
+  if (fewRowsPerGroup(params)) return readStoredRows(db, source, params);
   // Grouping by the raw key columns (not expressions over them) lets Postgres sort/hash cheaply and keeps its
   // group estimate sane (an expression key made it spill the sort to disk: bench/queries.ts).
   const select: SQL[] = [];
@@ -119,17 +146,9 @@ export async function aggregateHealth(
   // Histograms are merged in the same scan as the scalars, as sum(hist[i]) per cell up to the longest array
   // in the range (arrays are stored without trailing zeros): measured 2–3× cheaper than unnest … WITH
   // ORDINALITY, whose per-row function scan dominated series reads (bench/queries.ts).
-  // A whole-cluster series reads the cluster tables: about one row per group, so merging the stored arrays
-  // (gw_hist_sum) and shipping them as one text column beats ~200 per-cell sums per row on the wire.
-  const compact =
-    params.histograms !== false &&
-    params.step !== undefined &&
-    !params.byNode &&
-    nodeCondition(params) === undefined &&
-    params.segments.every((s) => s.level !== "hours"); // hours hold ~one row per node: per-cell sums win there
   let platLen = 0;
   let ulatLen = 0;
-  if (params.histograms !== false && !compact) {
+  if (params.histograms !== false) {
     const [len] = await queryRows<{ p: unknown; u: unknown }>(
       db,
       sql`SELECT max(cardinality(plat_hist)) AS p, max(cardinality(ulat_hist)) AS u FROM ${source}`,
@@ -140,10 +159,9 @@ export async function aggregateHealth(
   const scalars = await queryRows<AggRow>(
     db,
     sql`SELECT ${selectSql}${AGG_COLUMNS}${histSums("plat_hist", "hp", platLen)}${histSums("ulat_hist", "hu", ulatLen)}
-        ${compact ? COMPACT_HISTOGRAMS : sql``}
         FROM ${source}${groupBy}`,
   );
-  const out = new Map<string, HealthAgg & { ts: number | null; nodeId: string | null }>();
+  const out = new Map<string, HealthGroup>();
   for (const r of scalars) {
     const rows = num0(r.n_rows);
     if (rows === 0) continue;
@@ -171,11 +189,72 @@ export async function aggregateHealth(
       s4: num0(r.s4),
       s5: num0(r.s5),
       sOther: num0(r.s_other),
-      platHist: compact ? histFromText(r.hp_text) : histFrom(r, "hp", platLen),
-      ulatHist: compact ? histFromText(r.hu_text) : histFrom(r, "hu", ulatLen),
+      platHist: histFrom(r, "hp", platLen),
+      ulatHist: histFrom(r, "hu", ulatLen),
     });
   }
   return out;
+}
+
+/**
+ * The stored rows of `source`, merged per (bucket, node) key in JS: no GROUP BY, no histogram sums in SQL.
+ * node_id needs no ::text cast: postgres.js and PGlite both hand uuids over as strings.
+ */
+async function readStoredRows(
+  db: Db,
+  source: SQL,
+  params: AggregateParams,
+): Promise<Map<string, HealthGroup>> {
+  const histograms = params.histograms !== false;
+  const rows = await queryRows<{ node_id?: string; r: string }>(
+    db,
+    sql`SELECT ${params.byNode ? sql`node_id, ` : sql``}${healthRowText(ALL_MEASURES, histograms)} AS r
+        FROM ${source}`,
+  );
+  const out = new Map<string, HealthGroup>();
+  for (const row of rows) {
+    const group = parseHealthRow(row.r, histograms, row.node_id ?? null);
+    const key = keyOf(group.ts, row.node_id);
+    const seen = out.get(key);
+    if (seen) addHealth(seen, group);
+    else out.set(key, group);
+  }
+  return out;
+}
+
+/** The measures behind Kong's nine Vitals values and the percentiles extension (vitals/health.ts). */
+export type VitalsMeasures = Pick<
+  HealthAgg,
+  | "requests"
+  | "cacheHits"
+  | "cacheMisses"
+  | "platMin"
+  | "platMax"
+  | "platSum"
+  | "platCount"
+  | "ulatMin"
+  | "ulatMax"
+  | "ulatSum"
+  | "ulatCount"
+  | "platHist"
+  | "ulatHist"
+>;
+
+/**
+ * Every stored row of one node (or all nodes) over the segments, with only the Vitals measures: each is its
+ * own (bucket, node) group at the table's width (the health_* key), so nothing is merged. /vitals/nodes at
+ * 1 s dumps 72k rows; reading 11 measures instead of 20 roughly halved it (bench/queries.ts).
+ */
+export async function readNodeVitals(
+  db: Db,
+  params: { segments: Segment[]; nodeId?: string; histograms: boolean },
+): Promise<(VitalsMeasures & { ts: number; nodeId: string })[]> {
+  const source = healthSource(params.segments, { nodeId: params.nodeId, byNode: true });
+  const rows = await queryRows<{ node_id: string; r: string }>(
+    db,
+    sql`SELECT node_id, ${healthRowText(VITALS_MEASURES, params.histograms)} AS r FROM ${source}`,
+  );
+  return rows.map((row) => parseVitalsRow(row.r, params.histograms, row.node_id));
 }
 
 /** `, sum(col[1])::float8 AS p0, …` for the first `len` histogram cells. */
@@ -183,17 +262,6 @@ export function histSums(column: string, prefix: string, len: number): SQL {
   if (len === 0) return sql``;
   const cols = Array.from({ length: len }, (_, i) => `sum(${column}[${i + 1}])::float8 AS ${prefix}${i}`);
   return sql.raw(`, ${cols.join(", ")}`);
-}
-
-const COMPACT_HISTOGRAMS = sql.raw(
-  ", array_to_string(gw_hist_sum(plat_hist), ',') AS hp_text, array_to_string(gw_hist_sum(ulat_hist), ',') AS hu_text",
-);
-
-/** A merged histogram sent as "3,0,12,…" text (null when no row had one). */
-function histFromText(value: unknown): number[] | null {
-  if (typeof value !== "string" || value === "") return null;
-  const out = value.split(",").map(Number);
-  return out.some((c) => c > 0) ? out : null;
 }
 
 export function histFrom(row: Record<string, unknown>, prefix: string, len: number): number[] | null {

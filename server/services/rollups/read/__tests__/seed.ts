@@ -15,7 +15,6 @@ import {
   nodes,
   routes,
   services,
-  ZERO_UUID,
 } from "@/db/schema";
 import { bucketOf, ENTITY_HISTOGRAM, emptyHistogram, HEALTH_HISTOGRAM } from "@/lib/histogram";
 import { ensurePartitions } from "../../maintenance";
@@ -88,7 +87,14 @@ export async function insertHealth(
   if (level !== "hours") await deriveClusterRow(db, level, ts);
 }
 
-/** Rewrites the bucket's cluster row from its node rows: the sum ingest keeps in health_cluster_* (one shard here). */
+/**
+ * The shard sentinel ingest writes a node's cluster rows under (ingest-batch.ts clusterShard: the node id's
+ * last byte mod 8), as SQL over node_id.
+ */
+export const CLUSTER_SHARD_SQL =
+  "('00000000-0000-0000-0000-00000000000' || (('x' || right(node_id::text, 2))::bit(8)::int % 8))::uuid";
+
+/** Rewrites the bucket's cluster rows from its node rows: one row per shard, as ingest keeps them in health_cluster_*. */
 async function deriveClusterRow(db: Db, level: "seconds" | "minutes", ts: number) {
   await partitionFor(db, level === "seconds" ? healthClusterSeconds : healthClusterMinutes, ts);
   const at = new Date(ts * 1000).toISOString();
@@ -97,11 +103,11 @@ async function deriveClusterRow(db: Db, level: "seconds" | "minutes", ts: number
     sql.raw(`INSERT INTO health_cluster_${level} (bucket_ts, node_id, requests, cache_hits, cache_misses, samples,
       plat_min, plat_max, plat_sum, plat_count, plat_hist, ulat_min, ulat_max, ulat_sum, ulat_count, ulat_hist,
       bytes_in, bytes_out, status_1xx, status_2xx, status_3xx, status_4xx, status_5xx, status_other)
-    SELECT bucket_ts, '${ZERO_UUID}', sum(requests), sum(cache_hits), sum(cache_misses), sum(samples),
+    SELECT bucket_ts, ${CLUSTER_SHARD_SQL}, sum(requests), sum(cache_hits), sum(cache_misses), sum(samples),
       min(plat_min), max(plat_max), sum(plat_sum), sum(plat_count), gw_hist_sum(plat_hist), min(ulat_min),
       max(ulat_max), sum(ulat_sum), sum(ulat_count), gw_hist_sum(ulat_hist), sum(bytes_in), sum(bytes_out),
       sum(status_1xx), sum(status_2xx), sum(status_3xx), sum(status_4xx), sum(status_5xx), sum(status_other)
-    FROM health_${level} WHERE bucket_ts = '${at}' GROUP BY bucket_ts`),
+    FROM health_${level} WHERE bucket_ts = '${at}' GROUP BY 1, 2`),
   );
 }
 
