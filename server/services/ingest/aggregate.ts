@@ -188,6 +188,26 @@ function emptyEntity(bucket: number, entityId: string, kind: EntityKind): Entity
   };
 }
 
+export function emptyTables(): CodeTables {
+  return {
+    codesNode: [],
+    codesUnmatched: [],
+    codesRoute: [],
+    codesApi: [],
+    codesConsumerRoute: [],
+    entityTraffic: [],
+  };
+}
+
+export function concatTables(parts: CodeTables[]): CodeTables {
+  if (parts.length === 1) return parts[0];
+  const out = emptyTables();
+  for (const p of parts)
+    for (const k of Object.keys(out) as (keyof CodeTables)[])
+      for (const r of p[k]) (out[k] as (CodeRow | EntityRow)[]).push(r as CodeRow & EntityRow);
+  return out;
+}
+
 /** Re-buckets minute code/entity rows to hours, merging equal keys. */
 export function foldCodeTables(t: CodeTables, grain: number): CodeTables {
   const codes = (rows: CodeRow[]) => {
@@ -388,14 +408,7 @@ export function aggregateBatch(batch: IngestBatch): BatchAggregate {
     mergeHealth(h, sample);
   }
 
-  const codes: CodeTables = {
-    codesNode: [],
-    codesUnmatched: [],
-    codesRoute: [],
-    codesApi: [],
-    codesConsumerRoute: [],
-    entityTraffic: [],
-  };
+  const codes = emptyTables();
   const nodeId = batch.node.id;
   for (const [bucket, m] of minutes) {
     for (const [status, count] of m.node)

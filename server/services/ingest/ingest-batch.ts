@@ -11,20 +11,21 @@ import {
   windowsAt,
 } from "@/server/services/rollups/maintenance";
 import {
+  CODE_TABLE_KEYS,
   type WriteOptions,
   writeCodeTables,
   writeEncoded,
   writeHealth,
 } from "@/server/services/rollups/write-rollups";
-import { type CodeTables, foldCodeTables } from "./aggregate";
+import { type CodeTables, concatTables, foldCodeTables } from "./aggregate";
 import { collectUnseen, forgetUnseen, registerEntities } from "./discover-entities";
 import type { IngestObserver } from "./observer";
 import {
-  concatTables,
+  type BatchSource,
+  localSource,
   type PreparedBatch,
   type PrepareParams,
   prepareBatch,
-  type SplitTables,
 } from "./prepare";
 import type { IngestBatch, IngestResult } from "./types";
 
@@ -46,6 +47,7 @@ const MAX_ATTEMPTS = 6;
  */
 const PGLITE_WRITE: WriteOptions = { maxRowsPerStatement: 2000 };
 const POSTGRES_WRITE: WriteOptions = {};
+const writeOptionsFor = (db: Db): WriteOptions => (dbKind(db) === "pglite" ? PGLITE_WRITE : POSTGRES_WRITE);
 
 let cachedRetention: RetentionSeconds | undefined;
 
@@ -75,14 +77,14 @@ export function prepareParams(db: Db, options: Pick<IngestOptions, "retention" |
   const nowMs = options.now ?? Date.now();
   return {
     windows: windowsAt(Math.floor(nowMs / 1000), options.retention ?? cachedRetention),
-    write: dbKind(db) === "pglite" ? PGLITE_WRITE : POSTGRES_WRITE,
+    write: writeOptionsFor(db),
   };
 }
 
 /** Ingests one validated batch in process (tRPC, tests); HTTP bodies go through a worker (prepare-pool.ts). */
 export function ingestBatch(db: Db, batch: IngestBatch, options: IngestOptions = {}): Promise<IngestResult> {
   const prepared = prepareBatch(batch, prepareParams(db, options));
-  return ingestPrepared(db, prepared, batch, () => prepared.tables as SplitTables, options);
+  return ingestPrepared(db, prepared, localSource(batch, prepared), options);
 }
 
 /**
@@ -90,60 +92,38 @@ export function ingestBatch(db: Db, batch: IngestBatch, options: IngestOptions =
  * 1. make sure the partitions exist (outside the transaction, cached);
  * 2. in ONE transaction: claim batch_id in ingest_batches (a repeat → accepted:false, nothing counted);
  *    register unseen entities; take shared fold locks on the batch's hours; write every rollup table in
- *    the fixed order with sorted rows; run each observer's `inTransaction` with `observed`;
+ *    the fixed order with sorted rows; run each observer's `inTransaction` with the source's `observed`;
  * 3. commit, then each observer's `afterCommit`.
  * The minute code/entity tables take the prepared inserts unless one of the batch's hours was folded
- * meanwhile (late data): then `tables()` supplies the rows, to be split between minute and hour tables.
+ * meanwhile (late data): then the source's `tables()` supplies the rows, to be split between minute and hour tables.
  * Deadlocks, serialization failures and lock timeouts are retried with jittered backoff (the batch_id
  * claim makes the retry safe).
  */
 export async function ingestPrepared(
   db: Db,
   prepared: PreparedBatch,
-  observed: IngestBatch,
-  tables: () => SplitTables,
+  { observed, tables }: BatchSource,
   options: IngestOptions = {},
 ): Promise<IngestResult> {
   const nowMs = options.now ?? Date.now();
-  const writeOptions = dbKind(db) === "pglite" ? PGLITE_WRITE : POSTGRES_WRITE;
+  const writeOptions = writeOptionsFor(db);
   const { minuteHours, oldBuckets } = prepared;
+  const seconds = prepared.seconds.map((r) => r.bucket);
+  const minutes = prepared.minutes.map((r) => r.bucket);
+  const hourBuckets = [...minuteHours, ...oldBuckets];
+  const partitions: [string, number[]][] = [
+    ["health_seconds", seconds],
+    ["health_minutes", minutes],
+    ["health_cluster_seconds", seconds],
+    ["health_cluster_minutes", minutes],
+    ["health_hours", prepared.hours.map((r) => r.bucket)],
+    ...[...Object.keys(CODE_TABLE_KEYS), "entity_traffic"].flatMap((family): [string, number[]][] => [
+      [`${family}_minutes`, minuteHours],
+      [`${family}_hours`, hourBuckets],
+    ]),
+  ];
   const ensureBatchPartitions = async () => {
-    await ensurePartitions(
-      db,
-      "health_seconds",
-      prepared.seconds.map((r) => r.bucket),
-    );
-    await ensurePartitions(
-      db,
-      "health_minutes",
-      prepared.minutes.map((r) => r.bucket),
-    );
-    await ensurePartitions(
-      db,
-      "health_cluster_seconds",
-      prepared.seconds.map((r) => r.bucket),
-    );
-    await ensurePartitions(
-      db,
-      "health_cluster_minutes",
-      prepared.minutes.map((r) => r.bucket),
-    );
-    await ensurePartitions(
-      db,
-      "health_hours",
-      prepared.hours.map((r) => r.bucket),
-    );
-    for (const family of [
-      "codes_node",
-      "codes_unmatched",
-      "codes_route",
-      "codes_api",
-      "codes_consumer_route",
-      "entity_traffic",
-    ]) {
-      await ensurePartitions(db, `${family}_minutes`, minuteHours);
-      await ensurePartitions(db, `${family}_hours`, [...minuteHours, ...oldBuckets]);
-    }
+    for (const [table, buckets] of partitions) await ensurePartitions(db, table, buckets);
   };
 
   const observers = options.observers ?? [];

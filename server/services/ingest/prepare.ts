@@ -5,9 +5,17 @@ import {
   encodeCodeTables,
   type WriteOptions,
 } from "@/server/services/rollups/write-rollups";
-import { aggregateBatch, type CodeRow, type CodeTables, type EntityRow, type HealthRow } from "./aggregate";
+import {
+  aggregateBatch,
+  type CodeRow,
+  type CodeTables,
+  concatTables,
+  type EntityRow,
+  emptyTables,
+  type HealthRow,
+} from "./aggregate";
 import { catalogEntities, type EntityCatalog } from "./discover-entities";
-import type { IngestBatch, IngestEvent, IngestNode, NodeStatsSample } from "./types";
+import type { IngestBatch, IngestNode, NodeStatsSample } from "./types";
 import { validateKongEntries, validateNativeBatch } from "./validate";
 
 /**
@@ -54,26 +62,6 @@ export type SplitTables = {
   /** minute rows older than the minute window: written at hour grain directly */
   old: CodeTables;
 };
-
-export function emptyTables(): CodeTables {
-  return {
-    codesNode: [],
-    codesUnmatched: [],
-    codesRoute: [],
-    codesApi: [],
-    codesConsumerRoute: [],
-    entityTraffic: [],
-  };
-}
-
-export function concatTables(parts: CodeTables[]): CodeTables {
-  if (parts.length === 1) return parts[0];
-  const out = emptyTables();
-  for (const p of parts)
-    for (const k of Object.keys(out) as (keyof CodeTables)[])
-      for (const r of p[k]) (out[k] as (CodeRow | EntityRow)[]).push(r as CodeRow & EntityRow);
-  return out;
-}
 
 /** JSON.parse + validation of a request body; a ValidationError names every bad field. */
 export function parseIngestBody(bytes: Uint8Array, spec: ParseSpec): IngestBatch {
@@ -163,17 +151,42 @@ export function prepareBatch(batch: IngestBatch, { windows: w, write }: PrepareP
   };
 }
 
-/** The batch as observers see it, with `events` parsed again only if an observer reads them. */
-export function observedBatch(prepared: PreparedBatch, loadEvents: () => IngestEvent[]): IngestBatch {
-  let events: IngestEvent[] | undefined;
+/**
+ * What ingestPrepared needs besides the prepared batch: the batch as observers see it, and the code/entity
+ * rows for the late-data path (an hour folded meanwhile).
+ */
+export type BatchSource = { observed: IngestBatch; tables(): SplitTables };
+
+/** A batch validated on this thread: everything is at hand. */
+export function localSource(batch: IngestBatch, prepared: PreparedBatch): BatchSource {
+  return { observed: batch, tables: () => prepared.tables as SplitTables };
+}
+
+/**
+ * A body prepared on a worker thread, which kept the events and rows to itself: both are rebuilt here from
+ * the same bytes, by one parse, and only if an observer reads `events` or the batch reaches a folded hour.
+ */
+export function bodySource(
+  bytes: Uint8Array,
+  spec: ParseSpec,
+  params: PrepareParams,
+  prepared: PreparedBatch,
+): BatchSource {
+  let batch: IngestBatch | undefined;
+  const parsed = () => {
+    batch ??= parseIngestBody(bytes, spec);
+    return batch;
+  };
   return {
-    batchId: prepared.batchId,
-    node: prepared.node,
-    stats: prepared.stats,
-    eventCount: prepared.eventCount,
-    get events() {
-      events ??= loadEvents();
-      return events;
+    observed: {
+      batchId: prepared.batchId,
+      node: prepared.node,
+      stats: prepared.stats,
+      eventCount: prepared.eventCount,
+      get events() {
+        return parsed().events;
+      },
     },
+    tables: () => prepared.tables ?? (prepareBatch(parsed(), params).tables as SplitTables),
   };
 }

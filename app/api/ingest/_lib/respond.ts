@@ -3,14 +3,7 @@ import { type Db, getDb } from "@/db/client";
 import { isDatabaseUnavailable, PayloadTooLargeError, ValidationError } from "@/server/errors";
 import { getIngestObservers } from "@/server/runtime";
 import { ingestPrepared, prepareParams } from "@/server/services/ingest/ingest-batch";
-import {
-  observedBatch,
-  type ParseSpec,
-  type PreparedBatch,
-  parseIngestBody,
-  prepareBatch,
-  type SplitTables,
-} from "@/server/services/ingest/prepare";
+import { bodySource, type ParseSpec, parseIngestBody } from "@/server/services/ingest/prepare";
 import { prepareBody } from "@/server/services/ingest/prepare-pool";
 
 /**
@@ -84,22 +77,9 @@ export async function handleIngest(req: Request, spec: ParseSpec): Promise<Respo
     }
     const params = prepareParams(db);
     const prepared = await prepareBody(bytes, spec, params);
-    // Observers and late-data writes need what the worker kept to itself: parse the body again, on demand.
-    let reparsed: PreparedBatch | undefined;
-    const again = () => {
-      reparsed ??= prepareBatch(parseIngestBody(bytes, spec), params);
-      return reparsed;
-    };
-    const observed = observedBatch(prepared, () => parseIngestBody(bytes, spec).events);
-    const result = await ingestPrepared(
-      db,
-      prepared,
-      observed,
-      () => prepared.tables ?? (again().tables as SplitTables),
-      {
-        observers: await getIngestObservers(),
-      },
-    );
+    const result = await ingestPrepared(db, prepared, bodySource(bytes, spec, params, prepared), {
+      observers: await getIngestObservers(),
+    });
     return json(200, {
       batch_id: result.batchId,
       accepted: result.accepted,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ValidationError } from "@/server/errors";
 import { windowsAt } from "@/server/services/rollups/maintenance";
-import { observedBatch, type PrepareParams, parseIngestBody, prepareBatch } from "../prepare";
+import { bodySource, type PrepareParams, prepareBatch } from "../prepare";
 import { prepareBody, stopPreparePool } from "../prepare-pool";
 import { validateKongEntries, validateNativeBatch } from "../validate";
 import { simulate } from "./oracle";
@@ -116,19 +116,17 @@ describe("prepareBody: parse, validate, aggregate and encode on a worker thread"
     expect(prepared.tables).toBeDefined();
   });
 
-  it("gives observers the events only when they read them, parsed from the same body", () => {
+  it("rebuilds what the worker kept (events for observers, rows for late data) from the same body", async () => {
     const { raw } = simulate({ seed: 26, startS: nowS - 10, seconds: 1, perSecond: 40, nodes: 1 });
     const bytes = bytesOf(raw[0]);
-    const prepared = prepareBatch(parseIngestBody(bytes, { format: "native" }), params);
-    let loads = 0;
-    const observed = observedBatch(prepared, () => {
-      loads++;
-      return parseIngestBody(bytes, { format: "native" }).events;
-    });
-    expect(observed.eventCount).toBe(raw[0].requests.length);
-    expect(loads).toBe(0);
-    expect(observed.events).toEqual(validateNativeBatch(structuredClone(raw[0])).events);
-    expect(observed.events).toBe(observed.events);
-    expect(loads).toBe(1);
+    const spec = { format: "native" } as const;
+    const prepared = await prepareBody(bytes, spec, params);
+    expect(prepared.tables).toBeUndefined();
+    const source = bodySource(bytes, spec, params, prepared);
+    expect(source.observed.eventCount).toBe(raw[0].requests.length);
+    const inline = validateNativeBatch(structuredClone(raw[0]));
+    expect(source.observed.events).toEqual(inline.events);
+    expect(source.observed.events).toBe(source.observed.events); // parsed once
+    expect(source.tables()).toEqual(prepareBatch(inline, params).tables);
   });
 });
