@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type postgres from "postgres";
 import { type Db, dbKind, queryRows } from "@/db/client";
 import { DEFAULT_RETENTION } from "@/lib/time-range";
+import { CODE_TABLE_KEYS, type CodeFamily, ENTITY_SUMS, GAUGES, HEALTH_SUMS } from "./write-rollups";
 
 /**
  * Rollup partitions, hour folding and retention, all from app code (scale-notes §3.3: pg_partman is not on
@@ -55,7 +56,7 @@ export type Grain = "seconds" | "minutes" | "hours";
 /** Partition width per grain, seconds. */
 export const PARTITION_SPAN: Record<Grain, number> = { seconds: 3600, minutes: 3600, hours: 86_400 };
 
-const CODE_FAMILIES = ["codes_node", "codes_unmatched", "codes_route", "codes_api", "codes_consumer_route"];
+const CODE_FAMILIES = Object.keys(CODE_TABLE_KEYS) as CodeFamily[];
 
 export const ROLLUP_TABLES: Record<Grain, string[]> = {
   seconds: ["health_seconds", "health_cluster_seconds"],
@@ -187,28 +188,6 @@ export async function listPartitions(db: Db, table: string): Promise<PartitionIn
   return out;
 }
 
-const FOLD_KEYS: Record<string, string[]> = {
-  codes_node: ["node_id"],
-  codes_unmatched: ["node_id"],
-  codes_route: ["route_id", "service_id"],
-  codes_api: ["api_id"],
-  codes_consumer_route: ["consumer_id", "route_id", "service_id"],
-};
-
-const ENTITY_SUMS = [
-  "requests",
-  "status_4xx",
-  "status_5xx",
-  "plat_sum",
-  "plat_count",
-  "ulat_sum",
-  "ulat_count",
-  "rlat_sum",
-  "rlat_count",
-  "bytes_in",
-  "bytes_out",
-];
-
 /**
  * Folds one closed hour (unix seconds, hour-aligned) from the minute tables into the hour tables, once,
  * then compacts that hour's minute rows. Returns false when it was already folded. Additive upserts (rows
@@ -222,7 +201,7 @@ export async function foldHour(db: Db, hour: number): Promise<boolean> {
     if (done.length > 0) return false;
     const range = sql`bucket_ts >= to_timestamp(${hour}) AND bucket_ts < to_timestamp(${hour + 3600})`;
     for (const family of CODE_FAMILIES) {
-      const keys = FOLD_KEYS[family].join(", ");
+      const keys = CODE_TABLE_KEYS[family].join(", ");
       const append = family === "codes_consumer_route";
       await tx.execute(
         sql`${sql.raw(`INSERT INTO ${family}_hours AS t (bucket_ts, ${keys}, status_code, count) SELECT `)}to_timestamp(${hour})${sql.raw(
@@ -278,7 +257,7 @@ async function vacuumMinutes(db: Db, hour: number): Promise<void> {
 async function compactMinutes(tx: Db, hour: number): Promise<void> {
   const range = sql`bucket_ts >= to_timestamp(${hour}) AND bucket_ts < to_timestamp(${hour + 3600})`;
   for (const family of CODE_FAMILIES) {
-    const keys = FOLD_KEYS[family].join(", ");
+    const keys = CODE_TABLE_KEYS[family].join(", ");
     await tx.execute(
       sql`${sql.raw(`WITH gone AS (DELETE FROM ${family}_minutes WHERE `)}${range}${sql.raw(
         ` RETURNING bucket_ts, ${keys}, status_code, count) INSERT INTO ${family}_minutes (bucket_ts, ${keys}, status_code, count) SELECT bucket_ts, ${keys}, status_code, sum(count) FROM gone GROUP BY bucket_ts, ${keys}, status_code ORDER BY ${keys}, bucket_ts`,
@@ -320,37 +299,6 @@ export const CLUSTER_COMPACTED_ID = "00000000-0000-0000-0000-0000000000ff";
 /** Cluster buckets this old are compacted: concurrent batches for them have landed (as FOLD_GRACE_S). */
 export const CLUSTER_COMPACT_LAG_S = 120;
 
-const HEALTH_SUMS = [
-  "requests",
-  "cache_hits",
-  "cache_misses",
-  "samples",
-  "plat_sum",
-  "plat_count",
-  "ulat_sum",
-  "ulat_count",
-  "rlat_sum",
-  "rlat_count",
-  "bytes_in",
-  "bytes_out",
-  "status_1xx",
-  "status_2xx",
-  "status_3xx",
-  "status_4xx",
-  "status_5xx",
-  "status_other",
-];
-const HEALTH_GAUGES = [
-  "conn_active",
-  "conn_reading",
-  "conn_writing",
-  "conn_waiting",
-  "conn_accepted",
-  "conn_handled",
-  "conn_total",
-  "datastore_reachable",
-];
-
 /**
  * The merge ingest's upserts apply row by row (write-rollups.ts), as aggregates over a bucket's rows: Σ sums,
  * min of mins, max of maxes, Σ histograms, gauges from the newest `gauges_at` (a tie takes the greatest).
@@ -364,7 +312,7 @@ const HEALTH_MERGE = [
   "gw_hist_sum(plat_hist)",
   "gw_hist_sum(ulat_hist)",
   "max(gauges_at)",
-  ...HEALTH_GAUGES.map(
+  ...GAUGES.map(
     (c) =>
       `(array_agg(${c} ORDER BY gauges_at DESC, ${c} DESC NULLS LAST) FILTER (WHERE gauges_at IS NOT NULL))[1]`,
   ),
@@ -378,7 +326,7 @@ const HEALTH_MERGE_COLUMNS = [
   "plat_hist",
   "ulat_hist",
   "gauges_at",
-  ...HEALTH_GAUGES,
+  ...GAUGES,
 ];
 
 /**

@@ -153,7 +153,8 @@ async function runChunked<T>(
   }
 }
 
-const GAUGES = [
+/** Gauge columns of the health tables: the newest sample wins (gaugeUpdate), not a sum. */
+export const GAUGES = [
   "conn_active",
   "conn_reading",
   "conn_writing",
@@ -170,7 +171,8 @@ const gaugeUpdate = (c: string) =>
   `WHEN t.gauges_at IS NULL OR EXCLUDED.gauges_at > t.gauges_at THEN EXCLUDED.${c} ` +
   `WHEN EXCLUDED.gauges_at < t.gauges_at THEN t.${c} ELSE GREATEST(t.${c}, EXCLUDED.${c}) END`;
 
-const HEALTH_SUMS = [
+/** Additive measures of the health tables (every node, batch and retry adds). */
+export const HEALTH_SUMS = [
   "requests",
   "cache_hits",
   "cache_misses",
@@ -321,7 +323,8 @@ export function encodeCodes(
   }));
 }
 
-const ENTITY_SUMS = [
+/** Additive measures of entity_traffic_{minutes,hours}. */
+export const ENTITY_SUMS = [
   "requests",
   "status_4xx",
   "status_5xx",
