@@ -23,6 +23,7 @@ import { sql } from "drizzle-orm";
 import { closeDb, createPostgresDb, type Db } from "@/db/client";
 import { createTestDb } from "@/db/testing";
 import { bucketOf, ENTITY_HISTOGRAM, emptyHistogram, HEALTH_HISTOGRAM } from "@/lib/histogram";
+import { createRng } from "@/lib/simulator/random";
 import type { RangeInput } from "@/lib/time-range";
 import {
   compactClusterHealth,
@@ -53,17 +54,6 @@ process.env.TEST_DATABASE_URL ??=
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const TARGET_MS = 50;
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function trim(h: number[]): string {
   let end = h.length;
   while (end > 0 && h[end - 1] === 0) end--;
@@ -72,7 +62,7 @@ function trim(h: number[]): string {
 
 /** 64 node-second templates (3–40 requests, log-normal latencies), scaled ×60 / ×3600 for minutes / hours. */
 function healthTemplates(): string {
-  const rand = rng(7);
+  const rand = createRng(7);
   const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const rows: string[] = [];
   for (let k = 0; k < 64; k++) {
@@ -121,7 +111,7 @@ function healthTemplates(): string {
 }
 
 function entityTemplates(): string {
-  const rand = rng(9);
+  const rand = createRng(9);
   const rows: string[] = [];
   for (let k = 0; k < 32; k++) {
     const n = 1 + Math.floor(rand() * 60);

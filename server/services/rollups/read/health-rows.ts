@@ -128,6 +128,13 @@ function parseRow(text: string, histograms: boolean): [number[] | null, number[]
 
 const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
+/** Field index of each measure in a row read with `measures` (field 0 is the bucket). */
+function fieldIndex<M extends readonly string[]>(measures: M): Record<M[number], number> {
+  return Object.fromEntries(measures.map((m, i) => [m, i + 1])) as Record<M[number], number>;
+}
+const ALL_AT = fieldIndex(ALL_MEASURES);
+const VITALS_AT = fieldIndex(VITALS_MEASURES);
+
 /** One row read with ALL_MEASURES as a group of one row (histograms null unless asked for and stored). */
 export function parseHealthRow(text: string, histograms: boolean, nodeId: string | null): HealthGroup {
   const [platHist, ulatHist] = parseRow(text, histograms);
@@ -136,26 +143,26 @@ export function parseHealthRow(text: string, histograms: boolean, nodeId: string
     ts: f[0],
     nodeId,
     rows: 1,
-    requests: f[1],
-    cacheHits: f[2],
-    cacheMisses: f[3],
-    samples: f[4],
-    platMin: orNull(f[5]),
-    platMax: orNull(f[6]),
-    platSum: f[7],
-    platCount: f[8],
-    ulatMin: orNull(f[9]),
-    ulatMax: orNull(f[10]),
-    ulatSum: f[11],
-    ulatCount: f[12],
-    bytesIn: f[13],
-    bytesOut: f[14],
-    s1: f[15],
-    s2: f[16],
-    s3: f[17],
-    s4: f[18],
-    s5: f[19],
-    sOther: f[20],
+    requests: f[ALL_AT.requests],
+    cacheHits: f[ALL_AT.cache_hits],
+    cacheMisses: f[ALL_AT.cache_misses],
+    samples: f[ALL_AT.samples],
+    platMin: orNull(f[ALL_AT.plat_min]),
+    platMax: orNull(f[ALL_AT.plat_max]),
+    platSum: f[ALL_AT.plat_sum],
+    platCount: f[ALL_AT.plat_count],
+    ulatMin: orNull(f[ALL_AT.ulat_min]),
+    ulatMax: orNull(f[ALL_AT.ulat_max]),
+    ulatSum: f[ALL_AT.ulat_sum],
+    ulatCount: f[ALL_AT.ulat_count],
+    bytesIn: f[ALL_AT.bytes_in],
+    bytesOut: f[ALL_AT.bytes_out],
+    s1: f[ALL_AT.status_1xx],
+    s2: f[ALL_AT.status_2xx],
+    s3: f[ALL_AT.status_3xx],
+    s4: f[ALL_AT.status_4xx],
+    s5: f[ALL_AT.status_5xx],
+    sOther: f[ALL_AT.status_other],
     platHist,
     ulatHist,
   };
@@ -172,17 +179,17 @@ export function parseVitalsRow(
   return {
     ts: f[0],
     nodeId,
-    requests: f[1],
-    cacheHits: f[2],
-    cacheMisses: f[3],
-    platMin: orNull(f[4]),
-    platMax: orNull(f[5]),
-    platSum: f[6],
-    platCount: f[7],
-    ulatMin: orNull(f[8]),
-    ulatMax: orNull(f[9]),
-    ulatSum: f[10],
-    ulatCount: f[11],
+    requests: f[VITALS_AT.requests],
+    cacheHits: f[VITALS_AT.cache_hits],
+    cacheMisses: f[VITALS_AT.cache_misses],
+    platMin: orNull(f[VITALS_AT.plat_min]),
+    platMax: orNull(f[VITALS_AT.plat_max]),
+    platSum: f[VITALS_AT.plat_sum],
+    platCount: f[VITALS_AT.plat_count],
+    ulatMin: orNull(f[VITALS_AT.ulat_min]),
+    ulatMax: orNull(f[VITALS_AT.ulat_max]),
+    ulatSum: f[VITALS_AT.ulat_sum],
+    ulatCount: f[VITALS_AT.ulat_count],
     platHist,
     ulatHist,
   };

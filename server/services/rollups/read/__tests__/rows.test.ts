@@ -4,6 +4,7 @@ import { closeDb, createPostgresDb, type Db, queryRows } from "@/db/client";
 import { healthClusterSeconds, healthSeconds } from "@/db/schema";
 import { createTestDb, type TestDb, testBackends } from "@/db/testing";
 import { bucketOf, emptyHistogram, HEALTH_HISTOGRAM, quantile } from "@/lib/histogram";
+import { createRng } from "@/lib/simulator/random";
 import { getVitalsHealth } from "@/server/services/vitals/health";
 import { parseVitalsQuery } from "@/server/services/vitals/params";
 import { CLUSTER_COMPACTED_ID, compactClusterHealth } from "../../maintenance";
@@ -31,20 +32,9 @@ const RETENTION = { seconds: 3600, minutes: 90_000, hours: 2_592_000 };
 
 type Cell = { reqs: Req[]; hits: number; misses: number; samples: number };
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Per second and node: nothing (silent), a stats sample without requests (idle), or requests. */
 function generate(seed: number): Map<number, Map<string, Cell>> {
-  const rand = rng(seed);
+  const rand = createRng(seed);
   const int = (n: number) => Math.floor(rand() * n);
   const out = new Map<number, Map<string, Cell>>();
   for (let s = 0; s < SECONDS; s++) {
