@@ -56,6 +56,12 @@ test("the node page shades idle and silent buckets differently", async ({ page }
   await expect(areas.first()).toBeAttached();
   const fills = await areas.evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute("fill")))]);
   expect(fills).toEqual(expect.arrayContaining(["var(--idle)", "var(--silent)"]));
+  // gw-idle served only 200s: the stacked classes are filled layers with no outline, so the (empty) 5xx layer
+  // on top cannot edge the stack in red.
+  const curves = chart(page, "Status code classes, gw-idle").locator("path.recharts-area-curve");
+  await expect(curves.first()).toBeAttached();
+  const strokes = await curves.evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute("stroke")))]);
+  expect(strokes).toEqual(["none"]);
   // gw-beta sent nothing for 40 s between its bursts: a silent band inside its traffic
   await gotoAndSettle(page, `/nodes/${SEED.nodes.beta.id}?${R}`);
   await expect(metric(page, "requests")).toHaveText(String(SEED.totals.byNode.beta));

@@ -29,9 +29,11 @@ export function renderSeries(s: SeriesSpec, data: ChartPoint[]) {
         // counts per bucket: steps show each bucket's value without inventing slopes between buckets
         type="stepAfter"
         stackId={s.stackId}
-        stroke={s.color}
+        // A stacked area's outline runs along the top of its layer even where the layer is 0, so the last
+        // series' colour would edge the whole stack (an all-200 node looked like it served 5xx): fill only.
+        stroke={s.stackId ? "none" : s.color}
         fill={s.color}
-        fillOpacity={0.55}
+        fillOpacity={s.stackId ? 0.8 : 0.55}
         connectNulls={false}
       />
     );
