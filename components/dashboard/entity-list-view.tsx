@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useQueryStates } from "nuqs";
 import { buttonClass } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/card";
-import { type Column, DataTable } from "@/components/ui/data-table";
+import { type Column, DataTable, numericColumn } from "@/components/ui/data-table";
 import { DownloadLink } from "@/components/ui/download-link";
 import { EMPTY, formatCount, formatDateTime, formatMs, formatPercent } from "@/components/ui/format";
 import { StatePanel } from "@/components/ui/state-panel";
@@ -41,41 +41,11 @@ export function EntityListView({ kind }: { kind: EntityKind }) {
       ),
       sortValue: (r) => r.name ?? r.id,
     },
-    {
-      key: "requests",
-      header: "Requests",
-      cell: (r) => formatCount(r.requests),
-      sortValue: (r) => r.requests,
-      align: "right",
-    },
-    {
-      key: "errorRate",
-      header: "Error rate",
-      cell: (r) => formatPercent(r.errorRate),
-      sortValue: (r) => r.errorRate,
-      align: "right",
-    },
-    {
-      key: "status4xx",
-      header: "4xx",
-      cell: (r) => formatCount(r.status4xx),
-      sortValue: (r) => r.status4xx,
-      align: "right",
-    },
-    {
-      key: "status5xx",
-      header: "5xx",
-      cell: (r) => formatCount(r.status5xx),
-      sortValue: (r) => r.status5xx,
-      align: "right",
-    },
-    {
-      key: "p95",
-      header: "p95 latency",
-      cell: (r) => formatMs(r.p95Ms),
-      sortValue: (r) => r.p95Ms,
-      align: "right",
-    },
+    numericColumn("requests", "Requests", (r) => r.requests, formatCount),
+    numericColumn("errorRate", "Error rate", (r) => r.errorRate, formatPercent),
+    numericColumn("status4xx", "4xx", (r) => r.status4xx, formatCount),
+    numericColumn("status5xx", "5xx", (r) => r.status5xx, formatCount),
+    numericColumn("p95", "p95 latency", (r) => r.p95Ms, formatMs),
     {
       key: "lastSeen",
       header: "Last traffic",

@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useQueryStates } from "nuqs";
 import { PageHeader } from "@/components/ui/card";
-import { type Column, DataTable } from "@/components/ui/data-table";
+import { type Column, DataTable, numericColumn } from "@/components/ui/data-table";
 import { DownloadLink } from "@/components/ui/download-link";
 import { formatCount, formatDateTime, formatMs, formatPercent } from "@/components/ui/format";
 import { StatePanel } from "@/components/ui/state-panel";
@@ -63,27 +63,9 @@ export function NodesView() {
       cell: (r) => formatDateTime(r.lastSeen, time.tz),
       sortValue: (r) => r.lastSeen,
     },
-    {
-      key: "requests",
-      header: "Requests",
-      cell: (r) => formatCount(r.requests),
-      sortValue: (r) => r.requests,
-      align: "right",
-    },
-    {
-      key: "p95",
-      header: "p95 proxy",
-      cell: (r) => formatMs(r.p95Ms),
-      sortValue: (r) => r.p95Ms,
-      align: "right",
-    },
-    {
-      key: "errorRate",
-      header: "Error rate",
-      cell: (r) => formatPercent(r.errorRate),
-      sortValue: (r) => r.errorRate,
-      align: "right",
-    },
+    numericColumn("requests", "Requests", (r) => r.requests, formatCount),
+    numericColumn("p95", "p95 proxy", (r) => r.p95Ms, formatMs),
+    numericColumn("errorRate", "Error rate", (r) => r.errorRate, formatPercent),
   ];
   return (
     <>

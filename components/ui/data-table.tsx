@@ -11,6 +11,16 @@ export type Column<T> = {
   align?: "left" | "right";
 };
 
+/** A right-aligned numeric column that sorts by the value it formats. */
+export function numericColumn<T, V extends number | null>(
+  key: string,
+  header: string,
+  value: (row: T) => V,
+  format: (v: V) => ReactNode,
+): Column<T> {
+  return { key, header, cell: (row) => format(value(row)), sortValue: value, align: "right" };
+}
+
 type Props<T> = {
   caption: string;
   columns: Column<T>[];
