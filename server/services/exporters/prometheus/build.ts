@@ -1,4 +1,5 @@
 import type { PrometheusConfig } from "@/lib/plugins/prometheus";
+import type { LatencyCounter, RequestCounter } from "./counters";
 import {
   CONNECTION_STATES,
   type ConnectionState,
@@ -14,30 +15,11 @@ import {
 import { escapeLegacy, escapeModern, type Family, type HistogramFamily, type ScalarFamily } from "./render";
 
 /** Summed counters of one label set of one instance (over nodes, or for one node). */
-export type RequestTotals = {
-  pluginId: string;
-  kind: string;
-  service: string;
-  route: string;
-  workspace: string;
-  consumer: string;
-  code: number;
-  source: string;
-  requests: number;
-  bytesIn: number;
-  bytesOut: number;
-};
+export type RequestTotals = Omit<RequestCounter, "seriesId" | "nodeId">;
 
 /** Summed latency histograms (non-cumulative over UNION_BOUNDS + overflow), in the order kong, upstream, request. */
-export type LatencyTotals = {
-  pluginId: string;
-  kind: string;
-  service: string;
-  route: string;
-  workspace: string;
+export type LatencyTotals = Omit<LatencyCounter, "seriesId" | "nodeId" | "hist"> & {
   hist: [number[] | null, number[] | null, number[] | null];
-  sum: [number, number, number];
-  count: [number, number, number];
 };
 
 /** The latest stats sample of a node. */

@@ -10,7 +10,8 @@ export type CoveringInstance = (event: IngestEvent) => {
   config: { per_consumer?: boolean } | null;
 } | null;
 
-export type RequestCounter = {
+/** The labels that make a counter row's series: one instance's traffic on one node. */
+export type SeriesLabels = {
   seriesId: string;
   pluginId: string;
   nodeId: string;
@@ -18,6 +19,9 @@ export type RequestCounter = {
   service: string;
   route: string;
   workspace: string;
+};
+
+export type RequestCounter = SeriesLabels & {
   consumer: string;
   code: number;
   source: string;
@@ -26,14 +30,7 @@ export type RequestCounter = {
   bytesOut: number;
 };
 
-export type LatencyCounter = {
-  seriesId: string;
-  pluginId: string;
-  nodeId: string;
-  kind: string;
-  service: string;
-  route: string;
-  workspace: string;
+export type LatencyCounter = SeriesLabels & {
   /** kong, upstream, request: non-cumulative counts over UNION_BOUNDS + overflow. */
   hist: [number[], number[], number[]];
   sum: [number, number, number];
