@@ -114,6 +114,17 @@ async function resolveScope(
   return [SCOPE_FIELDS[scope.kind], { id: found.id as string }];
 }
 
+/** A write's body as Kong reads it: form fields typed, and the scope entity of a nested route forced in. */
+async function scopedBody(
+  db: Db,
+  rawBody: unknown,
+  options: PluginWriteOptions,
+): Promise<Record<string, unknown>> {
+  const body = options.source === "form" ? inferForm(asObject(rawBody)) : asObject(rawBody);
+  const forced = await resolveScope(db, options.scope);
+  return forced ? { ...body, [forced[0]]: forced[1] } : body;
+}
+
 /** Validates a body (defaults filled); an unknown scope reference is Kong's foreign key violation. */
 async function validatePlugin(
   db: Db,
@@ -197,13 +208,9 @@ export async function createPlugin(
   rawBody: unknown,
   options: PluginWriteOptions = {},
 ): Promise<KongPlugin> {
-  let body = asObject(rawBody);
-  if (options.source === "form") body = inferForm(body);
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
-    const forced = await resolveScope(t, options.scope);
-    if (forced) body = { ...body, [forced[0]]: forced[1] };
-    const input = await validatePlugin(t, body, null);
+    const input = await validatePlugin(t, await scopedBody(t, rawBody, options), null);
     const id = input.id ?? randomUUID();
     if (input.id) {
       const [existing] = await t.select({ id: plugins.id }).from(plugins).where(eq(plugins.id, id));
@@ -356,12 +363,9 @@ export async function upsertPlugin(
   rawBody: unknown,
   options: PluginWriteOptions = {},
 ): Promise<KongPlugin> {
-  let body = asObject(rawBody);
-  if (options.source === "form") body = inferForm(body);
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
-    const forced = await resolveScope(t, options.scope);
-    if (forced) body = { ...body, [forced[0]]: forced[1] };
+    let body = await scopedBody(t, rawBody, options);
     let id = idOrName;
     if (!isUuid(idOrName)) {
       // PUT /plugins/{instance_name}: replaces that instance, or creates it with this name.
