@@ -4,7 +4,7 @@
  *   npm run simulate -- --url http://localhost:3000 --nodes 5 --rps 500 --duration 60
  *
  * --duration 0 runs until interrupted. --backfill N first posts the last N minutes (at --backfill-rps)
- * so charts have history. --token sends `Authorization: Bearer` (INGEST_TOKEN). --silent-after S makes the
+ * so charts have history, from after the last second the server already has traffic for. --token sends `Authorization: Bearer` (INGEST_TOKEN). --silent-after S makes the
  * second-to-last node stop reporting after S seconds; the last node is idle (stats, no requests).
  */
 import { parseArgs } from "node:util";
@@ -26,7 +26,8 @@ const { values } = parseArgs({
   },
 });
 
-const url = `${values.url.replace(/\/$/, "")}/api/ingest`;
+const base = values.url.replace(/\/$/, "");
+const url = `${base}/api/ingest`;
 const cluster = createCluster({ nodes: Number(values.nodes), seed: Number(values.seed) });
 const headers: Record<string, string> = { "content-type": "application/json" };
 if (values.token) headers.authorization = `Bearer ${values.token}`;
@@ -57,6 +58,31 @@ async function post(body: unknown): Promise<boolean> {
   return false;
 }
 
+/**
+ * Where history should start: after the last second Gatewatch already holds traffic for, so a restarted demo
+ * on a kept database fills the hole it left instead of laying a second history over the first (read from
+ * the Vitals API, like any client would).
+ */
+async function backfillFrom(from: number): Promise<number> {
+  try {
+    const res = await fetch(`${base}/admin-api/vitals/cluster?interval=seconds&start_ts=${from}`, {
+      headers,
+    });
+    if (!res.ok) return from;
+    const body = (await res.json()) as {
+      meta: { stat_labels: string[] };
+      stats: { cluster?: Record<string, (number | null)[]> };
+    };
+    const at = body.meta.stat_labels.indexOf("requests_proxy_total");
+    let next = from;
+    for (const [ts, values] of Object.entries(body.stats.cluster ?? {}))
+      if ((values[at] ?? 0) > 0) next = Math.max(next, Number(ts) + 1);
+    return next;
+  } catch {
+    return from;
+  }
+}
+
 async function sendSecond(driver: TrafficDriver, second: number): Promise<void> {
   const batches = driver.batchesFor(second);
   const acknowledged = await Promise.all(batches.map((b) => post(b)));
@@ -76,14 +102,16 @@ async function main() {
     });
     // Posting history takes a while; keep going until caught up with the clock so live traffic continues
     // without a hole (which the dashboard would rightly show as "silent").
-    let s = now - backfillMinutes * 60;
+    const from = await backfillFrom(now - backfillMinutes * 60);
+    let s = from;
     while (s < Math.floor(Date.now() / 1000)) {
       const upTo = Math.floor(Date.now() / 1000);
       const batch: Promise<void>[] = [];
       for (; s < upTo && batch.length < 8; s++) batch.push(sendSecond(history, s));
       await Promise.all(batch);
     }
-    if (!values.quiet) console.log(`backfilled ${backfillMinutes} min (${sent} requests)`);
+    if (!values.quiet)
+      console.log(`backfilled ${s - from} s since ${new Date(from * 1000).toISOString()} (${sent} requests)`);
   }
   const driver = new TrafficDriver(cluster, {
     rps: Number(values.rps),
