@@ -58,9 +58,11 @@ test("the node page shades idle and silent buckets differently", async ({ page }
   expect(fills).toEqual(expect.arrayContaining(["var(--idle)", "var(--silent)"]));
   // gw-idle served only 200s: the stacked classes are filled layers with no outline, so the (empty) 5xx layer
   // on top cannot edge the stack in red.
-  const curves = chart(page, "Status code classes, gw-idle").locator("path.recharts-area-curve");
-  await expect(curves.first()).toBeAttached();
-  const strokes = await curves.evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute("stroke")))]);
+  const layers = chart(page, "Status code classes, gw-idle").locator("g.recharts-area");
+  await expect(layers.locator("path.recharts-area-area").first()).toBeAttached();
+  const strokes = await layers
+    .locator("path")
+    .evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute("stroke") ?? "none"))]);
   expect(strokes).toEqual(["none"]);
   // gw-beta sent nothing for 40 s between its bursts: a silent band inside its traffic
   await gotoAndSettle(page, `/nodes/${SEED.nodes.beta.id}?${R}`);
