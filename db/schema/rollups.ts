@@ -74,6 +74,13 @@ function healthTable(name: string, nodeIndex = false) {
       ulatSum: count("ulat_sum"),
       ulatCount: count("ulat_count"),
       ulatHist: hist("ulat_hist"),
+      /**
+       * The row's p50/p95/p99 of proxy then upstream latency in hundredths of a ms (an element is NULL when
+       * there is no sample), as `quantile` computes them from the histograms. NULL until maintenance fills it
+       * for a closed bucket (maintenance.ts fillQuantiles); every upsert resets it. A series of one row per
+       * bucket then reads 6 numbers instead of two histograms (bench/queries.ts).
+       */
+      quantiles: integer("quantiles").array(),
       rlatSum: count("rlat_sum"),
       rlatCount: count("rlat_count"),
       bytesIn: count("bytes_in"),

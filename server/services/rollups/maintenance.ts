@@ -2,7 +2,16 @@ import { sql } from "drizzle-orm";
 import type postgres from "postgres";
 import { type Db, dbKind, queryRows } from "@/db/client";
 import { DEFAULT_RETENTION } from "@/lib/time-range";
-import { CODE_TABLE_KEYS, type CodeFamily, ENTITY_SUMS, GAUGES, HEALTH_SUMS } from "./write-rollups";
+import { quantilesOf } from "./read/health";
+import { healthRowText, parseVitalsRow, VITALS_MEASURES } from "./read/health-rows";
+import {
+  arrayLiteral,
+  CODE_TABLE_KEYS,
+  type CodeFamily,
+  ENTITY_SUMS,
+  GAUGES,
+  HEALTH_SUMS,
+} from "./write-rollups";
 
 /**
  * Rollup partitions, hour folding and retention, all from app code (scale-notes §3.3: pg_partman is not on
@@ -298,6 +307,8 @@ export const CLUSTER_COMPACTED_ID = "00000000-0000-0000-0000-0000000000ff";
 
 /** Cluster buckets this old are compacted: concurrent batches for them have landed (as FOLD_GRACE_S). */
 export const CLUSTER_COMPACT_LAG_S = 120;
+/** Seconds after a bucket ends before its node rows get stored quantiles (most late batches are in by then). */
+const QUANTILE_GRACE_S = 5;
 
 /**
  * The merge ingest's upserts apply row by row (write-rollups.ts), as aggregates over a bucket's rows: Σ sums,
@@ -372,6 +383,72 @@ export async function compactClusterHealth(
     removed += Number(rows[0]?.n ?? 0);
   }
   return removed;
+}
+
+/**
+ * Tables whose closed rows get stored quantiles, and how long after a bucket's start it counts as closed:
+ * node rows once their bucket has ended (a late batch resets them), cluster rows once compacted (a shard row
+ * is only ever read merged with the rest of its bucket).
+ */
+const QUANTILE_TABLES = [
+  { table: "health_seconds", grain: "seconds", closedAfter: 1 + QUANTILE_GRACE_S },
+  { table: "health_minutes", grain: "minutes", closedAfter: 60 + QUANTILE_GRACE_S },
+  { table: "health_cluster_seconds", grain: "seconds", closedAfter: CLUSTER_COMPACT_LAG_S },
+  { table: "health_cluster_minutes", grain: "minutes", closedAfter: CLUSTER_COMPACT_LAG_S },
+] as const;
+const QUANTILE_PAGE = 5000;
+
+/**
+ * Stores each closed row's p50/p95/p99 (`quantiles`, hundredths of a ms), computed by the readers' own
+ * `quantilesOf` from the row's histograms, so a series of one row per bucket reads 6 numbers instead of two
+ * histograms (bench/queries.ts: one node's hour of seconds, 3,600 rows). Pages through rows still without
+ * them in key order. A row is only written if its latency counts are still the ones read (an upsert in
+ * between changed the histograms and reset the column), and taken with FOR UPDATE SKIP LOCKED, so the pass
+ * never waits on ingest. Returns the number of rows filled.
+ */
+export async function fillQuantiles(db: Db, nowS: number, retention: RetentionSeconds): Promise<number> {
+  let filled = 0;
+  for (const { table, grain, closedAfter } of QUANTILE_TABLES) {
+    let after: { ts: number; node: string } | null = null;
+    for (;;) {
+      const rows: { node_id: string; r: string }[] = await queryRows<{ node_id: string; r: string }>(
+        db,
+        sql`SELECT node_id, ${healthRowText(VITALS_MEASURES, "histograms")} AS r FROM ${sql.raw(table)}
+            WHERE quantiles IS NULL AND bucket_ts >= to_timestamp(${nowS - retention[grain]})
+              AND bucket_ts < to_timestamp(${nowS - closedAfter})
+              ${after ? sql`AND (bucket_ts, node_id) > (to_timestamp(${after.ts}), ${after.node}::uuid)` : sql``}
+            ORDER BY bucket_ts, node_id LIMIT ${QUANTILE_PAGE}`,
+      );
+      if (rows.length === 0) break;
+      const parsed = rows.map((row) => parseVitalsRow(row.r, "histograms", row.node_id));
+      const centi = parsed.map((p) =>
+        arrayLiteral(quantilesOf(p).map((v) => (v === null ? null : Math.round(v * 100)))),
+      );
+      const updated = await queryRows<{ n: unknown }>(
+        db,
+        sql`WITH u AS (
+              SELECT * FROM unnest(${arrayLiteral(parsed.map((p) => p.ts))}::int8[],
+                ${arrayLiteral(parsed.map((p) => p.nodeId))}::uuid[], ${arrayLiteral(parsed.map((p) => p.platCount))}::int8[],
+                ${arrayLiteral(parsed.map((p) => p.ulatCount))}::int8[], ${arrayLiteral(centi, true)}::text[])
+                AS u(ts, node_id, plat_count, ulat_count, q)
+            ), picked AS (
+              SELECT t.bucket_ts, t.node_id, u.q FROM ${sql.raw(table)} t
+              JOIN u ON t.bucket_ts = to_timestamp(u.ts) AND t.node_id = u.node_id
+              WHERE t.quantiles IS NULL AND t.plat_count = u.plat_count AND t.ulat_count = u.ulat_count
+              FOR UPDATE OF t SKIP LOCKED
+            ), done AS (
+              UPDATE ${sql.raw(table)} t SET quantiles = picked.q::int4[] FROM picked
+              WHERE t.bucket_ts = picked.bucket_ts AND t.node_id = picked.node_id RETURNING 1
+            )
+            SELECT count(*) AS n FROM done`,
+      );
+      filled += Number(updated[0]?.n ?? 0);
+      if (rows.length < QUANTILE_PAGE) break;
+      const last = parsed[parsed.length - 1];
+      after = { ts: last.ts, node: last.nodeId };
+    }
+  }
+  return filled;
 }
 
 /** Folds every closed hour that may still hold minute rows and is not folded yet. */
@@ -455,6 +532,7 @@ export async function runMaintenance(db: Db, nowS: number, retention: RetentionS
   await createPartitionsAhead(db, nowS);
   await foldDueHours(db, nowS, retention);
   await compactClusterHealth(db, nowS, retention);
+  await fillQuantiles(db, nowS, retention);
   await dropExpiredPartitions(db, nowS, retention);
   await deleteExpiredRows(db, nowS, retention);
 }

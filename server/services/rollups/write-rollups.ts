@@ -204,6 +204,8 @@ const HEALTH_UPDATES = [
   // gauges first read t.gauges_at before it is replaced: SET expressions all see the old row.
   ...GAUGES.map(gaugeUpdate),
   "gauges_at = GREATEST(t.gauges_at, EXCLUDED.gauges_at)",
+  // The row's stored percentiles no longer hold; maintenance computes them again (fillQuantiles).
+  "quantiles = NULL",
 ];
 
 export type HealthTable =

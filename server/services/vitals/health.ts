@@ -1,8 +1,13 @@
 import type { Db } from "@/db/client";
-import { HEALTH_HISTOGRAM, quantile } from "@/lib/histogram";
 import { isUuid } from "@/lib/uuid";
 import { NotFoundError } from "@/server/errors";
-import { aggregateHealth, getHostnames, readNodeVitals, type VitalsMeasures } from "../rollups/read/health";
+import {
+  aggregateHealth,
+  getHostnames,
+  quantilesOf,
+  readNodeVitals,
+  type VitalsMeasures,
+} from "../rollups/read/health";
 import { invalidParam, VITALS_LEVEL, VITALS_WIDTH, type VitalsQuery } from "./params";
 
 /** The nine health values, in the order every Vitals backend uses (kong-vitals §0.1: averages last). */
@@ -72,14 +77,6 @@ function nine(a: VitalsMeasures): Cell[] {
   ];
 }
 
-function six(a: VitalsMeasures): Cell[] {
-  const p = (q: number) =>
-    a.platCount > 0 ? quantile(HEALTH_HISTOGRAM, a.platHist, q, a.platMin, a.platMax) : null;
-  const u = (q: number) =>
-    a.ulatCount > 0 ? quantile(HEALTH_HISTOGRAM, a.ulatHist, q, a.ulatMin, a.ulatMax) : null;
-  return [p(0.5), p(0.95), p(0.99), u(0.5), u(0.95), u(0.99)];
-}
-
 /**
  * `GET /vitals/cluster`, `/vitals/nodes`, `/vitals/nodes/{id}`: only buckets with a row appear (no gap
  * filling: a silent node has no key), as in Kong. The cluster is read from the cluster rollups.
@@ -129,7 +126,7 @@ export async function getVitalsHealth(
     stats[key][ts] = nine(g);
     if (query.percentiles) {
       percentiles[key] ??= {};
-      percentiles[key][ts] = six(g);
+      percentiles[key][ts] = quantilesOf(g);
     }
   }
   const meta: Extract<VitalsHealthBody, { percentiles?: VitalsSeries }>["meta"] = {

@@ -14,6 +14,7 @@ import {
   healthRowText,
   parseHealthRow,
   parseVitalsRow,
+  type RowLatency,
   VITALS_MEASURES,
 } from "./health-rows";
 import { bucketExpr, num, num0, type Segment, sameWidth, segments, table, tsBetween } from "./levels";
@@ -53,12 +54,17 @@ export type HealthAgg = {
   sOther: number;
   platHist: number[] | null;
   ulatHist: number[] | null;
+  /** Stored with a single row (its `quantiles` column); null for a merged group, which uses the histograms. */
+  quantiles: Quantiles | null;
 };
+
+/** p50, p95, p99 of proxy latency, then of upstream latency, in ms; null where a family has no sample. */
+export type Quantiles = (number | null)[];
 
 const HEALTH_COLUMNS = sql.raw(
   "bucket_ts, node_id, requests, cache_hits, cache_misses, samples, plat_min, plat_max, plat_sum, plat_count, " +
-    "plat_hist, ulat_min, ulat_max, ulat_sum, ulat_count, ulat_hist, bytes_in, bytes_out, status_1xx, " +
-    "status_2xx, status_3xx, status_4xx, status_5xx, status_other",
+    "plat_hist, ulat_min, ulat_max, ulat_sum, ulat_count, ulat_hist, quantiles, bytes_in, bytes_out, " +
+    "status_1xx, status_2xx, status_3xx, status_4xx, status_5xx, status_other",
 );
 
 /** Cluster = Σ counts, min of mins, max of maxes (DESIGN §3); the reader contract allows several rows per key. */
@@ -82,17 +88,25 @@ function nodeCondition(filter: NodeFilter): SQL | undefined {
   return undefined;
 }
 
+function bucketCondition(buckets: number[]): SQL {
+  const at = buckets.map((b) => new Date(b * 1000).toISOString());
+  return sql`bucket_ts = ANY(${sql.param(at)}::text[]::timestamptz[])`;
+}
+
 /**
  * One FROM source over the segments' tables (UNION ALL, each arm bounded by bucket_ts). Whole-cluster reads
  * at 1 s and 1 min use the cluster tables (one row per bucket, written with the node rows at ingest) instead
  * of merging every node's row per bucket.
  */
-function healthSource(segs: Segment[], filter: NodeFilter & { byNode?: boolean }): SQL {
+function healthSource(segs: Segment[], filter: NodeFilter & { byNode?: boolean; buckets?: number[] }): SQL {
   const cond = nodeCondition(filter);
   const wholeCluster = cond === undefined && !filter.byNode;
+  const more = [cond, filter.buckets && bucketCondition(filter.buckets)].flatMap((c) =>
+    c ? [sql` AND ${c}`] : [],
+  );
   const arms = segs.map((s) => {
     const family = wholeCluster && s.level !== "hours" ? "health_cluster" : "health";
-    return sql`SELECT ${HEALTH_COLUMNS} FROM ${table(family, s.level)} WHERE ${tsBetween(s.from, s.to)}${cond ? sql` AND ${cond}` : sql``}`;
+    return sql`SELECT ${HEALTH_COLUMNS} FROM ${table(family, s.level)} WHERE ${tsBetween(s.from, s.to)}${sql.join(more)}`;
   });
   return sql`(${sql.join(arms, sql` UNION ALL `)}) AS h`;
 }
@@ -128,7 +142,11 @@ type AggregateParams = {
  */
 export async function aggregateHealth(db: Db, params: AggregateParams): Promise<Map<string, HealthGroup>> {
   const source = healthSource(params.segments, params);
-  if (fewRowsPerGroup(params)) return readStoredRows(db, source, params);
+  if (fewRowsPerGroup(params)) {
+    const out = new Map<string, HealthGroup>();
+    await readStoredRows(db, params, mapStore(out));
+    return out;
+  }
   // Grouping by the raw key columns (not expressions over them) lets Postgres sort/hash cheaply and keeps its
   // group estimate sane (an expression key made it spill the sort to disk: bench/queries.ts).
   const select: SQL[] = [];
@@ -191,35 +209,92 @@ export async function aggregateHealth(db: Db, params: AggregateParams): Promise<
       sOther: num0(r.s_other),
       platHist: histFrom(r, "hp", platLen),
       ulatHist: histFrom(r, "hu", ulatLen),
+      quantiles: null,
     });
   }
   return out;
 }
 
 /**
- * The stored rows of `source`, merged per (bucket, node) key in JS: no GROUP BY, no histogram sums in SQL.
- * node_id needs no ::text cast: postgres.js and PGlite both hand uuids over as strings.
+ * Where merged groups go: a map by (bucket, node) key, or a series' slots by bucket index (no key strings:
+ * building and hashing them was a fifth of an hour-long series' time in JS).
  */
-async function readStoredRows(
+type GroupStore<K> = {
+  keyOf(g: HealthGroup): K;
+  get(k: K): HealthGroup | undefined;
+  set(k: K, g: HealthGroup): void;
+  delete(k: K): void;
+};
+
+function mapStore(out: Map<string, HealthGroup>): GroupStore<string> {
+  return {
+    keyOf: (g) => keyOf(g.ts ?? undefined, g.nodeId ?? undefined),
+    get: (k) => out.get(k),
+    set: (k, g) => out.set(k, g),
+    delete: (k) => out.delete(k),
+  };
+}
+
+/** Slot i holds the bucket starting at from + i·step (rows are bounded by the range, so every index fits). */
+function slotStore(slots: (HealthGroup | undefined)[], from: number, step: number): GroupStore<number> {
+  return {
+    keyOf: (g) => ((g.ts as number) - from) / step,
+    get: (i) => slots[i],
+    set: (i, g) => {
+      slots[i] = g;
+    },
+    delete: (i) => {
+      slots[i] = undefined;
+    },
+  };
+}
+
+/**
+ * The stored rows of the segments merged into `store` in JS: no GROUP BY, no histogram sums in SQL.
+ * node_id needs no ::text cast: postgres.js and PGlite both hand uuids over as strings.
+ *
+ * A row comes with its stored quantiles when it has them. That serves a group of one row, nearly every group
+ * (a node's bucket always; a cluster bucket once compacted); a group of several rows needs every row's
+ * histograms, so a bucket where one of several rows came without them (a late shard row next to a compacted
+ * one) is read again with histograms.
+ */
+async function readStoredRows<K>(db: Db, params: AggregateParams, store: GroupStore<K>): Promise<void> {
+  const latency: RowLatency = params.histograms === false ? "none" : "stored";
+  const reread = mergeRows(await storedRows(db, params, latency), latency, store);
+  if (reread.size === 0) return;
+  const again = await storedRows(db, { ...params, buckets: [...reread] }, "histograms");
+  for (const row of again) store.delete(store.keyOf(row));
+  mergeRows(again, "histograms", store);
+}
+
+async function storedRows(
   db: Db,
-  source: SQL,
-  params: AggregateParams,
-): Promise<Map<string, HealthGroup>> {
-  const histograms = params.histograms !== false;
+  params: AggregateParams & { buckets?: number[] },
+  latency: RowLatency,
+): Promise<HealthGroup[]> {
   const rows = await queryRows<{ node_id?: string; r: string }>(
     db,
-    sql`SELECT ${params.byNode ? sql`node_id, ` : sql``}${healthRowText(ALL_MEASURES, histograms)} AS r
-        FROM ${source}`,
+    sql`SELECT ${params.byNode ? sql`node_id, ` : sql``}${healthRowText(ALL_MEASURES, latency)} AS r
+        FROM ${healthSource(params.segments, params)}`,
   );
-  const out = new Map<string, HealthGroup>();
+  return rows.map((row) => parseHealthRow(row.r, latency, row.node_id ?? null));
+}
+
+/** Adds rows into their groups; returns the buckets where a merge lacked a row's histograms. */
+function mergeRows<K>(rows: HealthGroup[], latency: RowLatency, store: GroupStore<K>): Set<number> {
+  const reread = new Set<number>();
   for (const row of rows) {
-    const group = parseHealthRow(row.r, histograms, row.node_id ?? null);
-    const key = keyOf(group.ts, row.node_id);
-    const seen = out.get(key);
-    if (seen) addHealth(seen, group);
-    else out.set(key, group);
+    const key = store.keyOf(row);
+    const seen = store.get(key);
+    if (!seen) {
+      store.set(key, row);
+      continue;
+    }
+    if (latency === "stored" && (seen.quantiles !== null || row.quantiles !== null))
+      reread.add(row.ts as number);
+    addHealth(seen, row);
   }
-  return out;
+  return reread;
 }
 
 /** The measures behind Kong's nine Vitals values and the percentiles extension (vitals/health.ts). */
@@ -238,6 +313,7 @@ export type VitalsMeasures = Pick<
   | "ulatCount"
   | "platHist"
   | "ulatHist"
+  | "quantiles"
 >;
 
 /**
@@ -250,11 +326,12 @@ export async function readNodeVitals(
   params: { segments: Segment[]; nodeId?: string; histograms: boolean },
 ): Promise<(VitalsMeasures & { ts: number; nodeId: string })[]> {
   const source = healthSource(params.segments, { nodeId: params.nodeId, byNode: true });
+  const latency = params.histograms ? "stored" : "none";
   const rows = await queryRows<{ node_id: string; r: string }>(
     db,
-    sql`SELECT node_id, ${healthRowText(VITALS_MEASURES, params.histograms)} AS r FROM ${source}`,
+    sql`SELECT node_id, ${healthRowText(VITALS_MEASURES, latency)} AS r FROM ${source}`,
   );
-  return rows.map((row) => parseVitalsRow(row.r, params.histograms, row.node_id));
+  return rows.map((row) => parseVitalsRow(row.r, latency, row.node_id));
 }
 
 /** `, sum(col[1])::float8 AS p0, …` for the first `len` histogram cells. */
@@ -277,22 +354,31 @@ export function histFrom(row: Record<string, unknown>, prefix: string, len: numb
 
 const NULL_LATENCY: LatencyStats = { min: null, max: null, avg: null, p50: null, p95: null, p99: null };
 
-export function latencyStats(
+const QUANTILES = [0.5, 0.95, 0.99] as const;
+
+/**
+ * p50/p95/p99 of proxy then upstream latency: the stored ones of a single row, else estimated from the merged
+ * histograms. Maintenance stores exactly these values (fillQuantiles), so both ways give the same numbers.
+ */
+export function quantilesOf(a: VitalsMeasures): Quantiles {
+  if (a.quantiles) return a.quantiles;
+  const family = (count: number, hist: number[] | null, min: number | null, max: number | null) =>
+    QUANTILES.map((q) => (count > 0 ? quantile(HEALTH_HISTOGRAM, hist, q, min, max) : null));
+  return [
+    ...family(a.platCount, a.platHist, a.platMin, a.platMax),
+    ...family(a.ulatCount, a.ulatHist, a.ulatMin, a.ulatMax),
+  ];
+}
+
+function latencyStats(
   min: number | null,
   max: number | null,
   sum: number,
   count: number,
-  hist: number[] | null,
+  [p50, p95, p99]: Quantiles,
 ): LatencyStats {
   if (count === 0) return NULL_LATENCY;
-  return {
-    min,
-    max,
-    avg: Math.round(sum / count),
-    p50: quantile(HEALTH_HISTOGRAM, hist, 0.5, min, max),
-    p95: quantile(HEALTH_HISTOGRAM, hist, 0.95, min, max),
-    p99: quantile(HEALTH_HISTOGRAM, hist, 0.99, min, max),
-  };
+  return { min, max, avg: Math.round(sum / count), p50, p95, p99 };
 }
 
 export function stateOf(agg: HealthAgg | undefined): BucketState {
@@ -320,6 +406,7 @@ export function toHealthPoint(ts: number, step: number, agg: HealthAgg | undefin
       bytesIn: null,
       bytesOut: null,
     };
+  const q = quantilesOf(agg);
   return {
     ts,
     state: stateOf(agg),
@@ -328,8 +415,8 @@ export function toHealthPoint(ts: number, step: number, agg: HealthAgg | undefin
     cacheHits: agg.cacheHits,
     cacheMisses: agg.cacheMisses,
     cacheHitRatio: ratio(agg.cacheHits, agg.cacheHits + agg.cacheMisses),
-    proxy: latencyStats(agg.platMin, agg.platMax, agg.platSum, agg.platCount, agg.platHist),
-    upstream: latencyStats(agg.ulatMin, agg.ulatMax, agg.ulatSum, agg.ulatCount, agg.ulatHist),
+    proxy: latencyStats(agg.platMin, agg.platMax, agg.platSum, agg.platCount, q.slice(0, 3)),
+    upstream: latencyStats(agg.ulatMin, agg.ulatMax, agg.ulatSum, agg.ulatCount, q.slice(3)),
     status: { "1xx": agg.s1, "2xx": agg.s2, "3xx": agg.s3, "4xx": agg.s4, "5xx": agg.s5, other: agg.sOther },
     bytesIn: agg.bytesIn,
     bytesOut: agg.bytesOut,
@@ -346,21 +433,33 @@ export async function getHealthSeries(
   const range = resolveRange(params.range, params.nowMs);
   const seg: Segment[] = [{ level: range.interval, from: range.from, to: range.to }];
   const overlayIds = [...new Set(params.overlayNodeIds ?? [])];
-  const [main, overlays, hostnames] = await Promise.all([
-    aggregateHealth(db, { segments: seg, step: range.step, nodeId: params.nodeId }),
-    overlayIds.length
-      ? aggregateHealth(db, { segments: seg, step: range.step, byNode: true, nodeIds: overlayIds })
-      : Promise.resolve(new Map<string, HealthAgg>()),
-    overlayIds.length ? getHostnames(db, overlayIds) : Promise.resolve(new Map<string, string>()),
-  ]);
   const starts = bucketStarts(range);
+  /** The groups of the cluster (no node) or one node by bucket index. */
+  const slots = async (nodeId?: string) => {
+    const out = new Array<HealthGroup | undefined>(starts.length);
+    const p: AggregateParams = { segments: seg, step: range.step, nodeId };
+    if (fewRowsPerGroup(p)) await readStoredRows(db, p, slotStore(out, range.from, range.step));
+    else
+      for (const g of (await aggregateHealth(db, p)).values())
+        out[((g.ts as number) - range.from) / range.step] = g;
+    return out;
+  };
+  // One query per overlay node, all at once: each reads its node's rows through the (node_id, bucket_ts)
+  // index, and the server works on them in parallel.
+  const [main, hostnames, ...overlays] = await Promise.all([
+    slots(params.nodeId),
+    overlayIds.length ? getHostnames(db, overlayIds) : Promise.resolve(new Map<string, string>()),
+    ...overlayIds.map((nodeId) => slots(nodeId)),
+  ]);
+  const points = (groups: (HealthGroup | undefined)[]) =>
+    starts.map((ts, i) => toHealthPoint(ts, range.step, groups[i]));
   return {
     range,
-    points: starts.map((ts) => toHealthPoint(ts, range.step, main.get(keyOf(ts, undefined)))),
-    overlays: overlayIds.map((nodeId) => ({
+    points: points(main),
+    overlays: overlayIds.map((nodeId, i) => ({
       nodeId,
       hostname: hostnames.get(nodeId) ?? nodeId,
-      points: starts.map((ts) => toHealthPoint(ts, range.step, overlays.get(keyOf(ts, nodeId)))),
+      points: points(overlays[i]),
     })),
   };
 }

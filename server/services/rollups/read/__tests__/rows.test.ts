@@ -5,9 +5,11 @@ import { healthClusterSeconds, healthSeconds } from "@/db/schema";
 import { createTestDb, type TestDb, testBackends } from "@/db/testing";
 import { bucketOf, emptyHistogram, HEALTH_HISTOGRAM, quantile } from "@/lib/histogram";
 import { createRng } from "@/lib/simulator/random";
+import type { HealthRow } from "@/server/services/ingest/aggregate";
 import { getVitalsHealth } from "@/server/services/vitals/health";
 import { parseVitalsQuery } from "@/server/services/vitals/params";
-import { CLUSTER_COMPACTED_ID, compactClusterHealth } from "../../maintenance";
+import { CLUSTER_COMPACTED_ID, compactClusterHealth, fillQuantiles } from "../../maintenance";
+import { writeHealth } from "../../write-rollups";
 import { aggregateHealth, getHealthSeries, toHealthPoint } from "../health";
 import { addHealth, healthRowText, parseHealthRow, VITALS_MEASURES } from "../health-rows";
 import type { HealthPoint } from "../types";
@@ -103,16 +105,26 @@ function expectedPoint(ts: number, step: number, cells: Cell[]): HealthPoint {
 
 describe("health row text", () => {
   it("parses empty fields as null, empty histogram sections as none, and merges like the SQL aggregate", () => {
-    const a = parseHealthRow("60,3,1,0,1,,7,9,2,4,50,16,1,1,3,0,0,0,0,0,0|1,0,1|", true, null);
+    const a = parseHealthRow("60,3,1,0,1,,7,9,2,4,50,16,1,1,3,0,0,0,0,0,0|1,0,1|", "histograms", null);
     expect(a).toMatchObject({ ts: 60, requests: 3, platMin: null, platMax: 7, ulatMin: 4, ulatMax: 50 });
     expect(a.platHist).toEqual([1, 0, 1]);
     expect(a.ulatHist).toBeNull();
-    const b = parseHealthRow("60,2,0,0,1,2,,5,2,,,0,0,0,0,0,2,0,0,0,0|0,0,0,4,1|3", true, null);
+    const b = parseHealthRow("60,2,0,0,1,2,,5,2,,,0,0,0,0,0,2,0,0,0,0|0,0,0,4,1|3", "histograms", null);
     expect(b.ulatMax).toBeNull();
     addHealth(a, b);
     expect(a).toMatchObject({ rows: 2, requests: 5, platMin: 2, platMax: 7, ulatMin: 4, ulatMax: 50 });
     expect(a.platHist).toEqual([1, 0, 1, 4, 1]);
     expect(a.ulatHist).toEqual([3]);
+  });
+
+  it("parses stored quantiles (hundredths of a ms, empty when no sample) in place of the histograms", () => {
+    const row = parseHealthRow("60,3,1,0,1,,7,9,2,4,50,16,1,1,3,0,0,0,0,0,0|q150,700,700,,,", "stored", null);
+    expect(row).toMatchObject({ ts: 60, requests: 3, platHist: null, ulatHist: null });
+    expect(row.quantiles).toEqual([1.5, 7, 7, null, null, null]);
+    expect(toHealthPoint(60, 1, row).proxy).toMatchObject({ p50: 1.5, p95: 7, p99: 7 });
+    const other = parseHealthRow("60,1,0,0,1,,3,3,1,,,0,0,0,0,0,1,0,0,0,0|0,0,0,1|", "histograms", null);
+    addHealth(row, other);
+    expect(row.quantiles).toBeNull();
   });
 });
 
@@ -277,6 +289,78 @@ describe.each(testBackends())("stored-row health reads on %s", (kind) => {
     expect((await getHealthSeries(db, { range, nowMs: NOW_MS })).points).toEqual(expectedSeries());
   });
 
+  it("maintenance stores closed rows' quantiles; reads use them, and a late upsert falls back to histograms", async () => {
+    const nowS = BASE + SECONDS + 300;
+    const range = { from: BASE, to: BASE + SECONDS };
+    const query = parseVitalsQuery(
+      new URL(`http://x/?interval=seconds&start_ts=${BASE}&end_ts=${BASE + SECONDS - 1}&percentiles=true`),
+      { nowMs: NOW_MS },
+    );
+    const reads = async () => ({
+      cluster: (await getHealthSeries(db, { range, nowMs: NOW_MS })).points,
+      nodes: await Promise.all(
+        NODES.map(async (nodeId) => (await getHealthSeries(db, { range, nodeId, nowMs: NOW_MS })).points),
+      ),
+      vitalsNodes: await getVitalsHealth(db, { level: "nodes", query }),
+      vitalsCluster: await getVitalsHealth(db, { level: "cluster", query }),
+    });
+    const rowTexts = async (table: string) =>
+      (
+        await queryRows<{ r: string }>(
+          db,
+          sql`SELECT ${healthRowText(VITALS_MEASURES, "stored")} AS r FROM ${sql.raw(table)}
+              WHERE bucket_ts >= to_timestamp(${BASE}) AND bucket_ts < to_timestamp(${BASE + SECONDS})`,
+        )
+      ).map((x) => x.r);
+
+    const before = await reads();
+    expect(before.cluster).toEqual(expectedSeries());
+    expect((await rowTexts("health_seconds")).some((r) => r.includes("|q"))).toBe(false);
+    expect(await fillQuantiles(db, nowS, RETENTION)).toBeGreaterThan(0);
+    // Every row of the range now sends its six stored values instead of its histograms.
+    for (const table of ["health_seconds", "health_cluster_seconds"])
+      expect((await rowTexts(table)).every((r) => /\|q[0-9,]*$/.test(r))).toBe(true);
+    expect(await reads()).toEqual(before);
+    expect(await fillQuantiles(db, nowS, RETENTION)).toBe(0);
+
+    // A late request for a filled node row, through ingest's upsert: the node row loses its stored values,
+    // and the cluster bucket holds its compacted row (stored values) next to a new shard row (histograms).
+    const [ts, node] = [BASE + 3, NODES.find((n) => data.get(BASE + 3)?.get(n)?.reqs.length) as string];
+    const req = { plat: 250, ulat: 2500, status: 504 };
+    data.get(ts)?.get(node)?.reqs.push(req);
+    const r = healthRow([req]);
+    const late: HealthRow = {
+      ...r,
+      bucket: ts,
+      platMin: r.platMin as number,
+      platMax: r.platMax as number,
+      ulatMin: r.ulatMin as number,
+      ulatMax: r.ulatMax as number,
+      rlatSum: 0,
+      rlatCount: 0,
+      classes: [0, 0, 0, 0, 1, 0],
+      gaugesAt: null,
+      conn: null,
+      reachable: null,
+    };
+    await writeHealth(db, "health_seconds", node, [{ ...late }]);
+    await writeHealth(db, "health_cluster_seconds", "00000000-0000-0000-0000-000000000005", [{ ...late }]);
+    const nulls = await queryRows<{ id: string }>(
+      db,
+      sql`SELECT node_id::text AS id FROM health_seconds WHERE quantiles IS NULL AND bucket_ts >= to_timestamp(${BASE})`,
+    );
+    expect(nulls.map((x) => x.id)).toEqual([node]);
+    expect((await clusterRows()).find(([k]) => k === ts)?.[1]).toBe(2);
+    const after = await reads();
+    expect(after.cluster).toEqual(expectedSeries());
+    expect(after.nodes).toEqual(NODES.map((n) => expectedSeries([n])));
+    expect(after.cluster[3].proxy.max).toBe(250);
+    // The next maintenance pass: compaction merges the bucket again, then both rewritten rows get theirs.
+    expect(await compactClusterHealth(db, nowS, RETENTION)).toBe(1);
+    expect(await fillQuantiles(db, nowS, RETENTION)).toBe(2);
+    expect(await reads()).toEqual(after);
+  });
+
   it("compaction keeps the gauges ingest's upserts would: newest gauges_at wins, a tie takes the greatest", async () => {
     const ts = BASE - 120; // a bucket of its own
     const shard = (n: number) => `00000000-0000-0000-0000-00000000000${n}`;
@@ -371,7 +455,7 @@ describe.each(testBackends())("stored-row health reads on %s", (kind) => {
     const c = data.get(ts as number)?.get(NODES[0]) as Cell;
     const [row] = await queryRows<{ r: string }>(
       db,
-      sql`SELECT ${healthRowText(VITALS_MEASURES, true)} AS r FROM health_seconds
+      sql`SELECT ${healthRowText(VITALS_MEASURES, "histograms")} AS r FROM health_seconds
           WHERE bucket_ts = to_timestamp(${ts}) AND node_id = ${NODES[0]}::uuid`,
     );
     const r = healthRow(c.reqs, { hits: c.hits, misses: c.misses });
