@@ -416,7 +416,8 @@ export async function fillQuantiles(db: Db, nowS: number, retention: RetentionSe
   for (const { table, grain, closedAfter } of QUANTILE_TABLES) {
     let after: { ts: number; node: string } | null = null;
     for (;;) {
-      const rows: { node_id: string; r: string }[] = await queryRows<{ node_id: string; r: string }>(
+      // typed: `after` below depends on it, which leaves inference circular
+      const rows: { node_id: string; r: string }[] = await queryRows(
         db,
         sql`SELECT node_id, ${healthRowText(VITALS_MEASURES, "histograms")} AS r FROM ${sql.raw(table)}
             WHERE quantiles IS NULL AND bucket_ts >= to_timestamp(${nowS - retention[grain]})

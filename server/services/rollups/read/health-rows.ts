@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { HEALTH_SUMS } from "../write-rollups";
 import type { HealthAgg, HealthGroup, Quantiles, VitalsMeasures } from "./health";
 
 /**
@@ -9,30 +10,16 @@ import type { HealthAgg, HealthGroup, Quantiles, VitalsMeasures } from "./health
  * node's seconds (71k rows) took ~300 ms as 22 columns and ~75 ms as one text (with both histograms ~430 ms
  * against ~170 ms; bench/queries.ts database, PostgreSQL 15).
  */
-export const ALL_MEASURES = [
-  "requests",
-  "cache_hits",
-  "cache_misses",
-  "samples",
-  "plat_min",
-  "plat_max",
-  "plat_sum",
-  "plat_count",
-  "ulat_min",
-  "ulat_max",
-  "ulat_sum",
-  "ulat_count",
-  "bytes_in",
-  "bytes_out",
-  "status_1xx",
-  "status_2xx",
-  "status_3xx",
-  "status_4xx",
-  "status_5xx",
-  "status_other",
-] as const;
+/** NULL while a row has no latency sample; sent as empty fields. */
+const LATENCY_BOUNDS = ["plat_min", "plat_max", "ulat_min", "ulat_max"];
 
-/** The measures behind Kong's nine Vitals values (vitals/health.ts), in the order parseVitalsRow reads them. */
+export const ALL_MEASURES: readonly string[] = [
+  // ingest's sums but request latency's, which no chart shows
+  ...HEALTH_SUMS.filter((c) => !c.startsWith("rlat_")),
+  ...LATENCY_BOUNDS,
+];
+
+/** The measures behind Kong's nine Vitals values (vitals/health.ts). */
 export const VITALS_MEASURES = [
   "requests",
   "cache_hits",
@@ -47,7 +34,7 @@ export const VITALS_MEASURES = [
   "ulat_count",
 ] as const;
 
-const NULLABLE = new Set<string>(["plat_min", "plat_max", "ulat_min", "ulat_max"]);
+const NULLABLE = new Set<string>(LATENCY_BOUNDS);
 
 /**
  * What a row carries for its percentiles: nothing; its stored `quantiles` when maintenance filled them and its
@@ -65,10 +52,7 @@ const HISTOGRAMS_TEXT =
  * cells is most of the server's time for a series (an hour of one node's seconds: 14 ms with them, 5.4 ms
  * without), so a row whose quantiles are stored sends those six numbers instead.
  */
-export function healthRowText(
-  measures: typeof ALL_MEASURES | typeof VITALS_MEASURES,
-  latency: RowLatency,
-): SQL {
+export function healthRowText(measures: readonly string[], latency: RowLatency): SQL {
   const fields = [
     "date_part('epoch', bucket_ts)::int8",
     ...measures.map((c) => (NULLABLE.has(c) ? `coalesce(${c}::text, '')` : c)),
@@ -158,32 +142,47 @@ function parseRow(text: string, latency: RowLatency): RowLatencyFields {
 const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
 /** Field index of each measure in a row read with `measures` (field 0 is the bucket). */
-function fieldIndex<M extends readonly string[]>(measures: M): Record<M[number], number> {
-  return Object.fromEntries(measures.map((m, i) => [m, i + 1])) as Record<M[number], number>;
+function fieldIndex(measures: readonly string[]): Record<string, number> {
+  return Object.fromEntries(measures.map((m, i) => [m, i + 1]));
 }
 const ALL_AT = fieldIndex(ALL_MEASURES);
 const VITALS_AT = fieldIndex(VITALS_MEASURES);
 
-/** One row read with ALL_MEASURES as a group of one row (histograms null unless asked for and stored). */
-export function parseHealthRow(text: string, latency: RowLatency, nodeId: string | null): HealthGroup {
-  const { platHist, ulatHist, quantiles } = parseRow(text, latency);
+/** The bucket, node and Vitals measures of the row parseRow just read, whose fields stand at `at`. */
+function vitalsOf<N extends string | null>(
+  at: Record<string, number>,
+  nodeId: N,
+  { platHist, ulatHist, quantiles }: RowLatencyFields,
+): VitalsMeasures & { ts: number; nodeId: N } {
   const f = fields;
   return {
     ts: f[0],
     nodeId,
+    requests: f[at.requests],
+    cacheHits: f[at.cache_hits],
+    cacheMisses: f[at.cache_misses],
+    platMin: orNull(f[at.plat_min]),
+    platMax: orNull(f[at.plat_max]),
+    platSum: f[at.plat_sum],
+    platCount: f[at.plat_count],
+    ulatMin: orNull(f[at.ulat_min]),
+    ulatMax: orNull(f[at.ulat_max]),
+    ulatSum: f[at.ulat_sum],
+    ulatCount: f[at.ulat_count],
+    platHist,
+    ulatHist,
+    quantiles,
+  };
+}
+
+/** One row read with ALL_MEASURES as a group of one row (histograms null unless asked for and stored). */
+export function parseHealthRow(text: string, latency: RowLatency, nodeId: string | null): HealthGroup {
+  const vitals = vitalsOf(ALL_AT, nodeId, parseRow(text, latency));
+  const f = fields;
+  return {
+    ...vitals,
     rows: 1,
-    requests: f[ALL_AT.requests],
-    cacheHits: f[ALL_AT.cache_hits],
-    cacheMisses: f[ALL_AT.cache_misses],
     samples: f[ALL_AT.samples],
-    platMin: orNull(f[ALL_AT.plat_min]),
-    platMax: orNull(f[ALL_AT.plat_max]),
-    platSum: f[ALL_AT.plat_sum],
-    platCount: f[ALL_AT.plat_count],
-    ulatMin: orNull(f[ALL_AT.ulat_min]),
-    ulatMax: orNull(f[ALL_AT.ulat_max]),
-    ulatSum: f[ALL_AT.ulat_sum],
-    ulatCount: f[ALL_AT.ulat_count],
     bytesIn: f[ALL_AT.bytes_in],
     bytesOut: f[ALL_AT.bytes_out],
     s1: f[ALL_AT.status_1xx],
@@ -192,9 +191,6 @@ export function parseHealthRow(text: string, latency: RowLatency, nodeId: string
     s4: f[ALL_AT.status_4xx],
     s5: f[ALL_AT.status_5xx],
     sOther: f[ALL_AT.status_other],
-    platHist,
-    ulatHist,
-    quantiles,
   };
 }
 
@@ -204,26 +200,7 @@ export function parseVitalsRow(
   latency: RowLatency,
   nodeId: string,
 ): VitalsMeasures & { ts: number; nodeId: string } {
-  const { platHist, ulatHist, quantiles } = parseRow(text, latency);
-  const f = fields;
-  return {
-    ts: f[0],
-    nodeId,
-    requests: f[VITALS_AT.requests],
-    cacheHits: f[VITALS_AT.cache_hits],
-    cacheMisses: f[VITALS_AT.cache_misses],
-    platMin: orNull(f[VITALS_AT.plat_min]),
-    platMax: orNull(f[VITALS_AT.plat_max]),
-    platSum: f[VITALS_AT.plat_sum],
-    platCount: f[VITALS_AT.plat_count],
-    ulatMin: orNull(f[VITALS_AT.ulat_min]),
-    ulatMax: orNull(f[VITALS_AT.ulat_max]),
-    ulatSum: f[VITALS_AT.ulat_sum],
-    ulatCount: f[VITALS_AT.ulat_count],
-    platHist,
-    ulatHist,
-    quantiles,
-  };
+  return vitalsOf(VITALS_AT, nodeId, parseRow(text, latency));
 }
 
 function minOf(a: number | null, b: number | null): number | null {

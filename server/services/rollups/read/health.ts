@@ -117,6 +117,8 @@ function keyOf(ts: unknown, nodeId: unknown): string {
 
 export type HealthGroup = HealthAgg & { ts: number | null; nodeId: string | null };
 
+const groupKey = (g: HealthGroup) => keyOf(g.ts ?? undefined, g.nodeId ?? undefined);
+
 /**
  * True when every group holds one stored row or a few: a series at its table's own width, per node (the
  * (bucket_ts, node_id) primary key of health_* makes that one row) or for the whole cluster from the cluster
@@ -141,12 +143,12 @@ type AggregateParams = {
  * rows are read row by row and merged in JS (health-rows.ts); the rest is summed in SQL, histograms per cell.
  */
 export async function aggregateHealth(db: Db, params: AggregateParams): Promise<Map<string, HealthGroup>> {
-  const source = healthSource(params.segments, params);
   if (fewRowsPerGroup(params)) {
     const out = new Map<string, HealthGroup>();
-    await readStoredRows(db, params, mapStore(out));
+    await readStoredRows(db, params, out, groupKey);
     return out;
   }
+  const source = healthSource(params.segments, params);
   // Grouping by the raw key columns (not expressions over them) lets Postgres sort/hash cheaply and keeps its
   // group estimate sane (an expression key made it spill the sort to disk: bench/queries.ts).
   const select: SQL[] = [];
@@ -216,41 +218,7 @@ export async function aggregateHealth(db: Db, params: AggregateParams): Promise<
 }
 
 /**
- * Where merged groups go: a map by (bucket, node) key, or a series' slots by bucket index (no key strings:
- * building and hashing them was a fifth of an hour-long series' time in JS).
- */
-type GroupStore<K> = {
-  keyOf(g: HealthGroup): K;
-  get(k: K): HealthGroup | undefined;
-  set(k: K, g: HealthGroup): void;
-  delete(k: K): void;
-};
-
-function mapStore(out: Map<string, HealthGroup>): GroupStore<string> {
-  return {
-    keyOf: (g) => keyOf(g.ts ?? undefined, g.nodeId ?? undefined),
-    get: (k) => out.get(k),
-    set: (k, g) => out.set(k, g),
-    delete: (k) => out.delete(k),
-  };
-}
-
-/** Slot i holds the bucket starting at from + i·step (rows are bounded by the range, so every index fits). */
-function slotStore(slots: (HealthGroup | undefined)[], from: number, step: number): GroupStore<number> {
-  return {
-    keyOf: (g) => ((g.ts as number) - from) / step,
-    get: (i) => slots[i],
-    set: (i, g) => {
-      slots[i] = g;
-    },
-    delete: (i) => {
-      slots[i] = undefined;
-    },
-  };
-}
-
-/**
- * The stored rows of the segments merged into `store` in JS: no GROUP BY, no histogram sums in SQL.
+ * The stored rows of the segments merged into `groups` by `key` in JS: no GROUP BY, no histogram sums in SQL.
  * node_id needs no ::text cast: postgres.js and PGlite both hand uuids over as strings.
  *
  * A row comes with its stored quantiles when it has them. That serves a group of one row, nearly every group
@@ -258,13 +226,18 @@ function slotStore(slots: (HealthGroup | undefined)[], from: number, step: numbe
  * histograms, so a bucket where one of several rows came without them (a late shard row next to a compacted
  * one) is read again with histograms.
  */
-async function readStoredRows<K>(db: Db, params: AggregateParams, store: GroupStore<K>): Promise<void> {
+async function readStoredRows<K>(
+  db: Db,
+  params: AggregateParams,
+  groups: Map<K, HealthGroup>,
+  key: (g: HealthGroup) => K,
+): Promise<void> {
   const latency: RowLatency = params.histograms === false ? "none" : "stored";
-  const reread = mergeRows(await storedRows(db, params, latency), latency, store);
+  const reread = mergeRows(await storedRows(db, params, latency), latency, groups, key);
   if (reread.size === 0) return;
   const again = await storedRows(db, { ...params, buckets: [...reread] }, "histograms");
-  for (const row of again) store.delete(store.keyOf(row));
-  mergeRows(again, "histograms", store);
+  for (const row of again) groups.delete(key(row));
+  mergeRows(again, "histograms", groups, key);
 }
 
 async function storedRows(
@@ -281,13 +254,18 @@ async function storedRows(
 }
 
 /** Adds rows into their groups; returns the buckets where a merge lacked a row's histograms. */
-function mergeRows<K>(rows: HealthGroup[], latency: RowLatency, store: GroupStore<K>): Set<number> {
+function mergeRows<K>(
+  rows: HealthGroup[],
+  latency: RowLatency,
+  groups: Map<K, HealthGroup>,
+  key: (g: HealthGroup) => K,
+): Set<number> {
   const reread = new Set<number>();
   for (const row of rows) {
-    const key = store.keyOf(row);
-    const seen = store.get(key);
+    const k = key(row);
+    const seen = groups.get(k);
     if (!seen) {
-      store.set(key, row);
+      groups.set(k, row);
       continue;
     }
     if (latency === "stored" && (seen.quantiles !== null || row.quantiles !== null))
@@ -434,14 +412,14 @@ export async function getHealthSeries(
   const seg: Segment[] = [{ level: range.interval, from: range.from, to: range.to }];
   const overlayIds = [...new Set(params.overlayNodeIds ?? [])];
   const starts = bucketStarts(range);
-  /** The groups of the cluster (no node) or one node by bucket index. */
+  // The groups of the cluster (no node) or one node by bucket index: no key strings (building and hashing
+  // them was a fifth of an hour-long series' time in JS).
+  const index = (g: HealthGroup) => ((g.ts as number) - range.from) / range.step;
   const slots = async (nodeId?: string) => {
-    const out = new Array<HealthGroup | undefined>(starts.length);
     const p: AggregateParams = { segments: seg, step: range.step, nodeId };
-    if (fewRowsPerGroup(p)) await readStoredRows(db, p, slotStore(out, range.from, range.step));
-    else
-      for (const g of (await aggregateHealth(db, p)).values())
-        out[((g.ts as number) - range.from) / range.step] = g;
+    const out = new Map<number, HealthGroup>();
+    if (fewRowsPerGroup(p)) await readStoredRows(db, p, out, index);
+    else for (const g of (await aggregateHealth(db, p)).values()) out.set(index(g), g);
     return out;
   };
   // One query per overlay node, all at once: each reads its node's rows through the (node_id, bucket_ts)
@@ -451,8 +429,8 @@ export async function getHealthSeries(
     overlayIds.length ? getHostnames(db, overlayIds) : Promise.resolve(new Map<string, string>()),
     ...overlayIds.map((nodeId) => slots(nodeId)),
   ]);
-  const points = (groups: (HealthGroup | undefined)[]) =>
-    starts.map((ts, i) => toHealthPoint(ts, range.step, groups[i]));
+  const points = (groups: Map<number, HealthGroup>) =>
+    starts.map((ts, i) => toHealthPoint(ts, range.step, groups.get(i)));
   return {
     range,
     points: points(main),

@@ -5,13 +5,13 @@ import { healthClusterSeconds, healthSeconds } from "@/db/schema";
 import { createTestDb, type TestDb, testBackends } from "@/db/testing";
 import { bucketOf, emptyHistogram, HEALTH_HISTOGRAM, quantile } from "@/lib/histogram";
 import { createRng } from "@/lib/simulator/random";
-import type { HealthRow } from "@/server/services/ingest/aggregate";
+import { emptyHealth, type HealthRow } from "@/server/services/ingest/aggregate";
 import { getVitalsHealth } from "@/server/services/vitals/health";
 import { parseVitalsQuery } from "@/server/services/vitals/params";
 import { CLUSTER_COMPACTED_ID, compactClusterHealth, fillQuantiles } from "../../maintenance";
 import { writeHealth } from "../../write-rollups";
 import { aggregateHealth, getHealthSeries, toHealthPoint } from "../health";
-import { addHealth, healthRowText, parseHealthRow, VITALS_MEASURES } from "../health-rows";
+import { ALL_MEASURES, addHealth, healthRowText, parseHealthRow, VITALS_MEASURES } from "../health-rows";
 import type { HealthPoint } from "../types";
 import { healthRow, insertHealth, insertNode, type Req } from "./seed";
 
@@ -103,13 +103,50 @@ function expectedPoint(ts: number, step: number, cells: Cell[]): HealthPoint {
   };
 }
 
+/** A stored row's text as healthRowText(ALL_MEASURES, …) sends it: absent measures 0, null bounds empty. */
+function rowText(m: Record<string, number | null>, tail: string): string {
+  return `${[60, ...ALL_MEASURES.map((c) => (c in m ? (m[c] ?? "") : 0))].join(",")}${tail}`;
+}
+
+const ROW_A = {
+  requests: 3,
+  cache_hits: 1,
+  samples: 1,
+  plat_min: null,
+  plat_max: 7,
+  plat_sum: 9,
+  plat_count: 2,
+  ulat_min: 4,
+  ulat_max: 50,
+  ulat_sum: 16,
+  ulat_count: 1,
+  bytes_in: 1,
+  bytes_out: 3,
+};
+
 describe("health row text", () => {
   it("parses empty fields as null, empty histogram sections as none, and merges like the SQL aggregate", () => {
-    const a = parseHealthRow("60,3,1,0,1,,7,9,2,4,50,16,1,1,3,0,0,0,0,0,0|1,0,1|", "histograms", null);
+    const a = parseHealthRow(rowText(ROW_A, "|1,0,1|"), "histograms", null);
     expect(a).toMatchObject({ ts: 60, requests: 3, platMin: null, platMax: 7, ulatMin: 4, ulatMax: 50 });
     expect(a.platHist).toEqual([1, 0, 1]);
     expect(a.ulatHist).toBeNull();
-    const b = parseHealthRow("60,2,0,0,1,2,,5,2,,,0,0,0,0,0,2,0,0,0,0|0,0,0,4,1|3", "histograms", null);
+    const b = parseHealthRow(
+      rowText(
+        {
+          requests: 2,
+          samples: 1,
+          plat_min: 2,
+          plat_max: null,
+          plat_sum: 5,
+          plat_count: 2,
+          ulat_min: null,
+          ulat_max: null,
+        },
+        "|0,0,0,4,1|3",
+      ),
+      "histograms",
+      null,
+    );
     expect(b.ulatMax).toBeNull();
     addHealth(a, b);
     expect(a).toMatchObject({ rows: 2, requests: 5, platMin: 2, platMax: 7, ulatMin: 4, ulatMax: 50 });
@@ -118,11 +155,27 @@ describe("health row text", () => {
   });
 
   it("parses stored quantiles (hundredths of a ms, empty when no sample) in place of the histograms", () => {
-    const row = parseHealthRow("60,3,1,0,1,,7,9,2,4,50,16,1,1,3,0,0,0,0,0,0|q150,700,700,,,", "stored", null);
+    const row = parseHealthRow(rowText(ROW_A, "|q150,700,700,,,"), "stored", null);
     expect(row).toMatchObject({ ts: 60, requests: 3, platHist: null, ulatHist: null });
     expect(row.quantiles).toEqual([1.5, 7, 7, null, null, null]);
     expect(toHealthPoint(60, 1, row).proxy).toMatchObject({ p50: 1.5, p95: 7, p99: 7 });
-    const other = parseHealthRow("60,1,0,0,1,,3,3,1,,,0,0,0,0,0,1,0,0,0,0|0,0,0,1|", "histograms", null);
+    const other = parseHealthRow(
+      rowText(
+        {
+          requests: 1,
+          samples: 1,
+          plat_min: null,
+          plat_max: 3,
+          plat_sum: 3,
+          plat_count: 1,
+          ulat_min: null,
+          ulat_max: null,
+        },
+        "|0,0,0,1|",
+      ),
+      "histograms",
+      null,
+    );
     addHealth(row, other);
     expect(row.quantiles).toBeNull();
   });
@@ -330,21 +383,16 @@ describe.each(testBackends())("stored-row health reads on %s", (kind) => {
     data.get(ts)?.get(node)?.reqs.push(req);
     const r = healthRow([req]);
     const late: HealthRow = {
+      ...emptyHealth(ts),
       ...r,
-      bucket: ts,
       platMin: r.platMin as number,
       platMax: r.platMax as number,
       ulatMin: r.ulatMin as number,
       ulatMax: r.ulatMax as number,
-      rlatSum: 0,
-      rlatCount: 0,
       classes: [0, 0, 0, 0, 1, 0],
-      gaugesAt: null,
-      conn: null,
-      reachable: null,
     };
-    await writeHealth(db, "health_seconds", node, [{ ...late }]);
-    await writeHealth(db, "health_cluster_seconds", "00000000-0000-0000-0000-000000000005", [{ ...late }]);
+    await writeHealth(db, "health_seconds", node, [late]);
+    await writeHealth(db, "health_cluster_seconds", "00000000-0000-0000-0000-000000000005", [late]);
     const nulls = await queryRows<{ id: string }>(
       db,
       sql`SELECT node_id::text AS id FROM health_seconds WHERE quantiles IS NULL AND bucket_ts >= to_timestamp(${BASE})`,
