@@ -78,7 +78,10 @@ let cursor = 0;
  * One row's scalars, NaN for an empty (NULL) field, in an array reused across rows (a fresh array of numbers
  * and nulls per row: 19 ms instead of 15 ms for /vitals/nodes' 71k rows).
  */
-const fields: number[] = new Array(ALL_MEASURES.length + 1).fill(Number.NaN);
+const fields: number[] = new Array(ALL_MEASURES.length + 2).fill(Number.NaN);
+/** A field no row fills, always 0: where a measure not read stands. */
+const ZERO = ALL_MEASURES.length + 1;
+fields[ZERO] = 0;
 
 /**
  * Reads the comma-separated integers of `text` from `cursor` up to the next '|' (or the end) into `out` from
@@ -141,26 +144,29 @@ function parseRow(text: string, latency: RowLatency): RowLatencyFields {
 
 const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
-/** Field index of each measure in a row read with `measures` (field 0 is the bucket). */
+/** Field index of each measure in a row read with `measures` (field 0 is the bucket); unread ones read 0. */
 function fieldIndex(measures: readonly string[]): Record<string, number> {
-  return Object.fromEntries(measures.map((m, i) => [m, i + 1]));
+  return Object.fromEntries(
+    ALL_MEASURES.map((m) => [m, measures.includes(m) ? measures.indexOf(m) + 1 : ZERO]),
+  );
 }
 const ALL_AT = fieldIndex(ALL_MEASURES);
 const VITALS_AT = fieldIndex(VITALS_MEASURES);
 
-/** The bucket, node and Vitals measures of the row parseRow just read, whose fields stand at `at`. */
-function vitalsOf<N extends string | null>(
-  at: Record<string, number>,
-  nodeId: N,
-  { platHist, ulatHist, quantiles }: RowLatencyFields,
-): VitalsMeasures & { ts: number; nodeId: N } {
+/**
+ * The row parseRow just read, its fields standing at `at`, as a group of one row. One object literal for
+ * both field sets: building the group by spreading a shared part cost 18 µs a row, 5× the whole read.
+ */
+function groupOf(at: Record<string, number>, nodeId: string | null, latency: RowLatencyFields): HealthGroup {
   const f = fields;
   return {
     ts: f[0],
     nodeId,
+    rows: 1,
     requests: f[at.requests],
     cacheHits: f[at.cache_hits],
     cacheMisses: f[at.cache_misses],
+    samples: f[at.samples],
     platMin: orNull(f[at.plat_min]),
     platMax: orNull(f[at.plat_max]),
     platSum: f[at.plat_sum],
@@ -169,38 +175,35 @@ function vitalsOf<N extends string | null>(
     ulatMax: orNull(f[at.ulat_max]),
     ulatSum: f[at.ulat_sum],
     ulatCount: f[at.ulat_count],
-    platHist,
-    ulatHist,
-    quantiles,
+    bytesIn: f[at.bytes_in],
+    bytesOut: f[at.bytes_out],
+    s1: f[at.status_1xx],
+    s2: f[at.status_2xx],
+    s3: f[at.status_3xx],
+    s4: f[at.status_4xx],
+    s5: f[at.status_5xx],
+    sOther: f[at.status_other],
+    platHist: latency.platHist,
+    ulatHist: latency.ulatHist,
+    quantiles: latency.quantiles,
   };
 }
 
 /** One row read with ALL_MEASURES as a group of one row (histograms null unless asked for and stored). */
 export function parseHealthRow(text: string, latency: RowLatency, nodeId: string | null): HealthGroup {
-  const vitals = vitalsOf(ALL_AT, nodeId, parseRow(text, latency));
-  const f = fields;
-  return {
-    ...vitals,
-    rows: 1,
-    samples: f[ALL_AT.samples],
-    bytesIn: f[ALL_AT.bytes_in],
-    bytesOut: f[ALL_AT.bytes_out],
-    s1: f[ALL_AT.status_1xx],
-    s2: f[ALL_AT.status_2xx],
-    s3: f[ALL_AT.status_3xx],
-    s4: f[ALL_AT.status_4xx],
-    s5: f[ALL_AT.status_5xx],
-    sOther: f[ALL_AT.status_other],
-  };
+  return groupOf(ALL_AT, nodeId, parseRow(text, latency));
 }
 
-/** One row read with VITALS_MEASURES. */
+/** One row read with VITALS_MEASURES (the other measures read 0). */
 export function parseVitalsRow(
   text: string,
   latency: RowLatency,
   nodeId: string,
 ): VitalsMeasures & { ts: number; nodeId: string } {
-  return vitalsOf(VITALS_AT, nodeId, parseRow(text, latency));
+  return groupOf(VITALS_AT, nodeId, parseRow(text, latency)) as VitalsMeasures & {
+    ts: number;
+    nodeId: string;
+  };
 }
 
 function minOf(a: number | null, b: number | null): number | null {
