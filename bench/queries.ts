@@ -132,10 +132,17 @@ function entityTemplates(): string {
   return rows.join(",\n");
 }
 
-async function exec(db: Db, label: string, query: ReturnType<typeof sql>): Promise<void> {
+/** Runs one loading step and prints its label (which may name the step's result) and duration. */
+async function step<T>(label: string | ((result: T) => string), run: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
-  await db.execute(query);
-  console.log(`  ${label.padEnd(44)} ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const result = await run();
+  const name = typeof label === "string" ? label : label(result);
+  console.log(`  ${name.padEnd(44)} ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+function exec(db: Db, label: string, query: ReturnType<typeof sql>): Promise<unknown> {
+  return step(label, () => db.execute(query));
 }
 
 async function load(db: Db, nowS: number): Promise<void> {
@@ -145,17 +152,16 @@ async function load(db: Db, nowS: number): Promise<void> {
   const hourEnd = Math.floor(nowS / 3600) * 3600;
   const hourStart = hourEnd - 30 * 86400;
   console.log("loading (INSERT … SELECT generate_series through the partitioned parents):");
-  let t0 = performance.now();
-  const range = (from: number, to: number, step: number) => {
+  const range = (from: number, to: number, every: number) => {
     const out: number[] = [];
-    for (let t = from; t <= to; t += step) out.push(t);
+    for (let t = from; t <= to; t += every) out.push(t);
     return out;
   };
-  for (const t of ROLLUP_TABLES.seconds) await ensurePartitions(db, t, range(secondStart, nowS, 3600));
-  for (const t of ROLLUP_TABLES.minutes) await ensurePartitions(db, t, range(minuteStart, nowS, 3600));
-  for (const t of ROLLUP_TABLES.hours) await ensurePartitions(db, t, range(hourStart, nowS, 86400));
-  console.log(`  ${"partitions".padEnd(44)} ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  t0 = performance.now();
+  await step("partitions", async () => {
+    for (const t of ROLLUP_TABLES.seconds) await ensurePartitions(db, t, range(secondStart, nowS, 3600));
+    for (const t of ROLLUP_TABLES.minutes) await ensurePartitions(db, t, range(minuteStart, nowS, 3600));
+    for (const t of ROLLUP_TABLES.hours) await ensurePartitions(db, t, range(hourStart, nowS, 86400));
+  });
 
   await db.execute(sql.raw("SELECT setseed(0.42)"));
   await exec(
@@ -273,22 +279,22 @@ async function load(db: Db, nowS: number): Promise<void> {
     JOIN etmpl t ON t.k = (e.i * 7 + ts / 60)::bigint % 32
     WHERE random() < least(1.0, e.a / (e.i + 1))`),
   );
-  t0 = performance.now();
-  let folds = 0;
-  for (let h = Math.floor(minuteStart / 3600) * 3600; h + 3600 + 120 <= nowS; h += 3600)
-    if (await foldHour(db, h)) folds++;
-  console.log(
-    `  ${`fold ${folds} closed hours (maintenance.foldHour)`.padEnd(44)} ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  await step(
+    (folds) => `fold ${folds} closed hours (maintenance.foldHour)`,
+    async () => {
+      let folds = 0;
+      for (let h = Math.floor(minuteStart / 3600) * 3600; h + 3600 + 120 <= nowS; h += 3600)
+        if (await foldHour(db, h)) folds++;
+      return folds;
+    },
   );
-  t0 = performance.now();
-  const compacted = await compactClusterHealth(db, nowS, retentionFromEnv());
-  console.log(
-    `  ${`compact ${compacted} cluster shard rows (maintenance)`.padEnd(44)} ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  await step(
+    (n) => `compact ${n} cluster shard rows (maintenance)`,
+    () => compactClusterHealth(db, nowS, retentionFromEnv()),
   );
-  t0 = performance.now();
-  const filled = await fillStaleQuantiles(db, nowS);
-  console.log(
-    `  ${`store quantiles of ${filled} rows (maintenance)`.padEnd(44)} ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  await step(
+    (n) => `store quantiles of ${n} rows (maintenance)`,
+    () => fillStaleQuantiles(db, nowS),
   );
   // As autovacuum leaves a live server's tables (insert-triggered since PG 13): visibility map and hint bits
   // set. Without it every read pays for them: one node's hour of seconds read 30–50 % slower.
