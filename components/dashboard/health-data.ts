@@ -1,34 +1,46 @@
 import { type Band, bandsFromStates, type ChartPoint, PALETTE } from "@/components/charts/chart-utils";
 import type { SeriesSpec } from "@/components/charts/time-series-chart";
-import type { HealthPoint, HealthSeries } from "./types";
+import type { HealthPoint, HealthSeries, OverlayPoint } from "./types";
 
 export type Overlay = HealthSeries["overlays"][number];
 
-/** Flattens one health point into chart fields; `prefix` keeps node overlays apart from the cluster. */
-function fields(p: HealthPoint, prefix = ""): Record<string, number | null> {
+const percent = (ratio: number | null) => (ratio === null ? null : ratio * 100);
+
+/** Flattens one health point into chart fields. */
+function fields(p: HealthPoint): Record<string, number | null> {
+  return {
+    rps: p.rps,
+    requests: p.requests,
+    pMin: p.proxy.min,
+    pAvg: p.proxy.avg,
+    pMax: p.proxy.max,
+    p50: p.proxy.p50,
+    p95: p.proxy.p95,
+    p99: p.proxy.p99,
+    uMin: p.upstream.min,
+    uAvg: p.upstream.avg,
+    uMax: p.upstream.max,
+    u50: p.upstream.p50,
+    u95: p.upstream.p95,
+    u99: p.upstream.p99,
+    hits: p.cacheHits,
+    misses: p.cacheMisses,
+    ratio: percent(p.cacheHitRatio),
+    s1: p.status?.["1xx"] ?? null,
+    s2: p.status?.["2xx"] ?? null,
+    s3: p.status?.["3xx"] ?? null,
+    s4: p.status?.["4xx"] ?? null,
+    s5: p.status?.["5xx"] ?? null,
+  };
+}
+
+/** An overlay node's line fields, keyed apart from the cluster's by `prefix` (overlaySeries). */
+function overlayFields(p: OverlayPoint, prefix: string): Record<string, number | null> {
   return {
     [`${prefix}rps`]: p.rps,
-    [`${prefix}requests`]: p.requests,
-    [`${prefix}pMin`]: p.proxy.min,
-    [`${prefix}pAvg`]: p.proxy.avg,
-    [`${prefix}pMax`]: p.proxy.max,
-    [`${prefix}p50`]: p.proxy.p50,
-    [`${prefix}p95`]: p.proxy.p95,
-    [`${prefix}p99`]: p.proxy.p99,
-    [`${prefix}uMin`]: p.upstream.min,
-    [`${prefix}uAvg`]: p.upstream.avg,
-    [`${prefix}uMax`]: p.upstream.max,
-    [`${prefix}u50`]: p.upstream.p50,
-    [`${prefix}u95`]: p.upstream.p95,
-    [`${prefix}u99`]: p.upstream.p99,
-    [`${prefix}hits`]: p.cacheHits,
-    [`${prefix}misses`]: p.cacheMisses,
-    [`${prefix}ratio`]: p.cacheHitRatio === null ? null : p.cacheHitRatio * 100,
-    [`${prefix}s1`]: p.status?.["1xx"] ?? null,
-    [`${prefix}s2`]: p.status?.["2xx"] ?? null,
-    [`${prefix}s3`]: p.status?.["3xx"] ?? null,
-    [`${prefix}s4`]: p.status?.["4xx"] ?? null,
-    [`${prefix}s5`]: p.status?.["5xx"] ?? null,
+    [`${prefix}pAvg`]: p.proxyAvg,
+    [`${prefix}uAvg`]: p.upstreamAvg,
+    [`${prefix}ratio`]: percent(p.cacheHitRatio),
   };
 }
 
@@ -42,7 +54,7 @@ export function healthRows(series: HealthSeries): ChartPoint[] {
     const prefix = overlayPrefix(o.nodeId);
     for (const p of o.points) {
       const row = byTs.get(p.ts);
-      if (row) Object.assign(row, fields(p, prefix));
+      if (row) Object.assign(row, overlayFields(p, prefix));
     }
   }
   return [...byTs.values()];

@@ -121,6 +121,20 @@ describe.each(testBackends())("dashboard router and CSV exports on %s", (kind) =
     expect(h.overlays).toHaveLength(1);
     expect(h.overlays[0]).toMatchObject({ nodeId: B, hostname: "gw-2" });
     expect(h.overlays[0].points.map((p) => p.state)).toEqual(["live", "silent", "silent"]);
+    // an overlay carries the node's own series' line values
+    const node = await caller.dashboard.health({ range, nodeId: B });
+    expect(h.overlays[0].points).toEqual(
+      node.points.map((p) => ({
+        ts: p.ts,
+        state: p.state,
+        requests: p.requests,
+        rps: p.rps,
+        proxyAvg: p.proxy.avg,
+        upstreamAvg: p.upstream.avg,
+        cacheHitRatio: p.cacheHitRatio,
+      })),
+    );
+    expect(h.overlays[0].points[0]).toMatchObject({ requests: 1, proxyAvg: expect.any(Number) });
   });
 
   it("dashboard.summary, statusCodes, entities, consumerRoutes, nodes and entity answer typed data", async () => {
@@ -174,11 +188,12 @@ describe.each(testBackends())("dashboard router and CSV exports on %s", (kind) =
     expect(r.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(r.headers.get("content-disposition")).toMatch(/^attachment; filename="gatewatch-health-.*\.csv"$/);
     const rows = parseCsv(r.text);
-    const h = await caller.dashboard.health({ range, overlayNodeIds: [B] });
+    const h = await caller.dashboard.health({ range });
+    const node = await caller.dashboard.health({ range, nodeId: B });
     expect(rows).toHaveLength(6);
     const all = [
       ...h.points.map((p) => ({ scope: "cluster", p })),
-      ...h.overlays[0].points.map((p) => ({ scope: "node", p })),
+      ...node.points.map((p) => ({ scope: "node", p })),
     ];
     rows.forEach((row, i) => {
       const { scope, p } = all[i];

@@ -1,8 +1,8 @@
 import type { Db } from "@/db/client";
 import type { ResolvedRange } from "@/lib/time-range";
 import { getConsumerRoutes, getStatusCodeSeries } from "../rollups/read/codes";
-import { getEntityDetail, getEntityTable } from "../rollups/read/entities";
-import { getHealthSeries, getNodeTable, getSummary } from "../rollups/read/health";
+import { getEntityTable } from "../rollups/read/entities";
+import { getHealthSeries, getHostnames, getNodeTable, getSummary } from "../rollups/read/health";
 import type { HealthPoint, Summary } from "../rollups/read/types";
 import { type ExportParams, entityKindOf, invalidExportParam, pageOf, scopeOf } from "./params";
 
@@ -82,16 +82,24 @@ function healthRow(p: HealthPoint, scope: string, nodeId: string | null, hostnam
   ];
 }
 
-/** Cluster (or the `node`) series, then one block per overlay node; scope says which. */
+/**
+ * Cluster (or the `node`) series, then one block per overlay node; scope says which. The chart draws only an
+ * overlay's lines (OverlayPoint); the file has every column for it, from the node's own series.
+ */
 async function health(db: Db, p: ExportParams): Promise<Dataset> {
-  const s = await getHealthSeries(db, { range: p.range, nodeId: p.node, overlayNodeIds: p.overlay });
+  const overlayIds = [...new Set(p.overlay)];
+  const [s, hostnames, ...overlays] = await Promise.all([
+    getHealthSeries(db, { range: p.range, nodeId: p.node }),
+    getHostnames(db, p.node ? [p.node, ...overlayIds] : overlayIds),
+    ...overlayIds.map((nodeId) => getHealthSeries(db, { range: p.range, nodeId })),
+  ]);
   const subject = p.node ? "node" : "cluster";
-  const hostname = p.node
-    ? ((await getEntityDetail(db, { kind: "node", id: p.node }).catch(() => null))?.name ?? null)
-    : null;
+  const hostname = p.node ? (hostnames.get(p.node) ?? null) : null;
   const rows = s.points.map((pt) => healthRow(pt, subject, p.node ?? null, hostname));
-  for (const o of s.overlays)
-    for (const pt of o.points) rows.push(healthRow(pt, "node", o.nodeId, o.hostname));
+  overlayIds.forEach((nodeId, i) => {
+    for (const pt of overlays[i].points)
+      rows.push(healthRow(pt, "node", nodeId, hostnames.get(nodeId) ?? nodeId));
+  });
   return { name: "health", range: s.range, columns: HEALTH_COLUMNS, rows };
 }
 

@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { HEALTH_SUMS } from "../write-rollups";
 import type { HealthAgg, HealthGroup, Quantiles, VitalsMeasures } from "./health";
+import type { OverlayPoint } from "./types";
 
 /**
  * Stored health rows read as they are, for series whose groups hold one stored row (a node's bucket: the
@@ -30,6 +31,17 @@ export const VITALS_MEASURES = [
   "plat_count",
   "ulat_min",
   "ulat_max",
+  "ulat_sum",
+  "ulat_count",
+] as const;
+
+/** What an overlay line needs (OverlayPoint): 7 numbers a row instead of 22 and the quantiles. */
+export const OVERLAY_MEASURES = [
+  "requests",
+  "cache_hits",
+  "cache_misses",
+  "plat_sum",
+  "plat_count",
   "ulat_sum",
   "ulat_count",
 ] as const;
@@ -152,6 +164,7 @@ function fieldIndex(measures: readonly string[]): Record<string, number> {
 }
 const ALL_AT = fieldIndex(ALL_MEASURES);
 const VITALS_AT = fieldIndex(VITALS_MEASURES);
+const OVERLAY_AT = fieldIndex(OVERLAY_MEASURES);
 
 /**
  * The row parseRow just read, its fields standing at `at`, as a group of one row. One object literal for
@@ -204,6 +217,29 @@ export function parseVitalsRow(
     ts: number;
     nodeId: string;
   };
+}
+
+/** One row read with OVERLAY_MEASURES and no latency, as its bucket's overlay point (`step` s wide). */
+export function parseOverlayRow(text: string, step: number): OverlayPoint {
+  parseRow(text, "none");
+  const f = fields;
+  const requests = f[OVERLAY_AT.requests];
+  const hits = f[OVERLAY_AT.cache_hits];
+  const lookups = hits + f[OVERLAY_AT.cache_misses];
+  return {
+    ts: f[0],
+    state: requests > 0 ? "live" : "idle",
+    requests,
+    rps: requests / step,
+    proxyAvg: average(f[OVERLAY_AT.plat_sum], f[OVERLAY_AT.plat_count]),
+    upstreamAvg: average(f[OVERLAY_AT.ulat_sum], f[OVERLAY_AT.ulat_count]),
+    cacheHitRatio: lookups > 0 ? hits / lookups : null,
+  };
+}
+
+/** Average latency in integer ms, null without samples (LatencyStats). */
+export function average(sum: number, count: number): number | null {
+  return count > 0 ? Math.round(sum / count) : null;
 }
 
 function minOf(a: number | null, b: number | null): number | null {

@@ -43,10 +43,24 @@ export type HealthPoint = {
   bytesOut: number | null;
 };
 
+/**
+ * A node drawn over the cluster charts: the overlay lines only (requests/s, average proxy and upstream
+ * latency, cache hit ratio). The node's full series is its own `getHealthSeries` (the CSV reads that).
+ */
+export type OverlayPoint = {
+  ts: number;
+  state: BucketState;
+  requests: number | null;
+  rps: number | null;
+  proxyAvg: number | null;
+  upstreamAvg: number | null;
+  cacheHitRatio: number | null;
+};
+
 export type HealthSeries = {
   range: ResolvedRange;
   points: HealthPoint[];
-  overlays: { nodeId: string; hostname: string; points: HealthPoint[] }[];
+  overlays: { nodeId: string; hostname: string; points: OverlayPoint[] }[];
 };
 
 export type Summary = {
