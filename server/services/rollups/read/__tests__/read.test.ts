@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { createTestDb, type TestDb, testBackends } from "@/db/testing";
@@ -291,6 +292,32 @@ describe.each(testBackends())("rollup read layer on %s", (kind) => {
     expect(n.rows[1].errorRate).toBeCloseTo(2 / 3, 10);
     expect(n.rows[1].p95Ms).toBe(quantile(HEALTH_HISTOGRAM, healthRow(reqsB).platHist, 0.95, 1, 20));
     expect(n.rows[2].p95Ms).toBeNull();
+  });
+
+  it("nodes table: last seen falls back to minute, then hour rows once a node's finer rows expired", async () => {
+    const [D, E] = ["dddddddd-0000-4000-8000-000000000004", "eeeeeeee-0000-4000-8000-000000000005"];
+    const minute = Math.floor(nowSec / 60) * 60 - 2 * 3600;
+    const hour = Math.floor(nowSec / 3600) * 3600 - 2 * 86400;
+    await insertNode(db, D, "gw-4");
+    await insertNode(db, E, "gw-5");
+    try {
+      await insertHealth(db, "minutes", minute, D, [{ plat: 3, ulat: 30, status: 200 }]);
+      await insertHealth(db, "hours", hour, D, [{ plat: 3, ulat: 30, status: 200 }]);
+      await insertHealth(db, "hours", hour, E, [{ plat: 3, ulat: 30, status: 200 }]);
+      const n = await getNodeTable(db, { range: { from: base, to: base + 3 }, nowMs });
+      expect(n.rows.map((r) => [r.hostname, r.state, r.lastSeen])).toEqual([
+        ["gw-1", "live", nowSec - 2],
+        ["gw-2", "idle", nowSec - 2],
+        ["gw-3", "silent", null],
+        ["gw-4", "silent", minute],
+        ["gw-5", "silent", hour],
+      ]);
+    } finally {
+      await db.execute(sql`DELETE FROM health_minutes WHERE node_id IN (${D}::uuid, ${E}::uuid)`);
+      await db.execute(sql`DELETE FROM health_hours WHERE node_id IN (${D}::uuid, ${E}::uuid)`);
+      await db.execute(sql`DELETE FROM health_cluster_minutes WHERE bucket_ts = to_timestamp(${minute})`);
+      await db.execute(sql`DELETE FROM nodes WHERE id IN (${D}::uuid, ${E}::uuid)`);
+    }
   });
 });
 
