@@ -81,6 +81,7 @@ test("the node selector overlays a node's line and keeps it in the URL", async (
   await expect(page.locator("figure", { has: rps }).getByText("gw-beta", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Overlay node gw-alpha" }).click();
   await expect(rps.locator("path.recharts-line-curve[stroke-dasharray]")).toHaveCount(2);
+  await page.screenshot({ path: "test-results/screenshots/overview-overlays-light.png", fullPage: true });
   await page.getByRole("button", { name: "Overlay node gw-beta" }).click();
   await expect(rps.locator("path.recharts-line-curve[stroke-dasharray]")).toHaveCount(1);
 });
