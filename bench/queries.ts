@@ -562,11 +562,11 @@ async function main(): Promise<void> {
         ),
       ],
       [
-        await time("nodes' last seen: an index probe per node and level", () =>
+        await time("nodes' last seen in the seconds: an index probe per node", () =>
           db.execute(sql`SELECT id, (SELECT max(bucket_ts) FROM health_seconds h WHERE h.node_id = n.id
             AND bucket_ts >= to_timestamp(${nowS - 3600}) AND bucket_ts < to_timestamp(${nowS + 60})) FROM nodes n`),
         ),
-        await time("nodes' last seen: grouping an hour of every node's seconds", () =>
+        await time("nodes' last seen in the seconds: grouping an hour of every node's rows", () =>
           db.execute(sql`SELECT node_id, max(bucket_ts) FROM health_seconds
             WHERE bucket_ts >= to_timestamp(${nowS - 3600}) AND bucket_ts < to_timestamp(${nowS + 60}) GROUP BY node_id`),
         ),

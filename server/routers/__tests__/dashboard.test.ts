@@ -13,6 +13,7 @@ import {
   insertRoute,
   insertRouteCodes,
   insertService,
+  overlayOf,
 } from "@/server/services/rollups/read/__tests__/seed";
 import { serveRoutes, useTestDb } from "@/server/testing/http";
 import { createCallerFactory } from "@/server/trpc";
@@ -123,17 +124,7 @@ describe.each(testBackends())("dashboard router and CSV exports on %s", (kind) =
     expect(h.overlays[0].points.map((p) => p.state)).toEqual(["live", "silent", "silent"]);
     // an overlay carries the node's own series' line values
     const node = await caller.dashboard.health({ range, nodeId: B });
-    expect(h.overlays[0].points).toEqual(
-      node.points.map((p) => ({
-        ts: p.ts,
-        state: p.state,
-        requests: p.requests,
-        rps: p.rps,
-        proxyAvg: p.proxy.avg,
-        upstreamAvg: p.upstream.avg,
-        cacheHitRatio: p.cacheHitRatio,
-      })),
-    );
+    expect(h.overlays[0].points).toEqual(node.points.map(overlayOf));
     expect(h.overlays[0].points[0]).toMatchObject({ requests: 1, proxyAvg: expect.any(Number) });
   });
 

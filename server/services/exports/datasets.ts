@@ -90,7 +90,9 @@ async function health(db: Db, p: ExportParams): Promise<Dataset> {
   const overlayIds = [...new Set(p.overlay)];
   const [s, hostnames, ...overlays] = await Promise.all([
     getHealthSeries(db, { range: p.range, nodeId: p.node }),
-    getHostnames(db, p.node ? [p.node, ...overlayIds] : overlayIds),
+    p.node || overlayIds.length
+      ? getHostnames(db, p.node ? [p.node, ...overlayIds] : overlayIds)
+      : new Map<string, string>(),
     ...overlayIds.map((nodeId) => getHealthSeries(db, { range: p.range, nodeId })),
   ]);
   const subject = p.node ? "node" : "cluster";

@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { HEALTH_SUMS } from "../write-rollups";
 import type { HealthAgg, HealthGroup, Quantiles, VitalsMeasures } from "./health";
-import type { OverlayPoint } from "./types";
+import type { BucketState, OverlayPoint } from "./types";
 
 /**
  * Stored health rows read as they are, for series whose groups hold one stored row (a node's bucket: the
@@ -225,21 +225,35 @@ export function parseOverlayRow(text: string, step: number): OverlayPoint {
   const f = fields;
   const requests = f[OVERLAY_AT.requests];
   const hits = f[OVERLAY_AT.cache_hits];
-  const lookups = hits + f[OVERLAY_AT.cache_misses];
   return {
     ts: f[0],
-    state: requests > 0 ? "live" : "idle",
+    state: stateOfRow(requests),
     requests,
     rps: requests / step,
     proxyAvg: average(f[OVERLAY_AT.plat_sum], f[OVERLAY_AT.plat_count]),
     upstreamAvg: average(f[OVERLAY_AT.ulat_sum], f[OVERLAY_AT.ulat_count]),
-    cacheHitRatio: lookups > 0 ? hits / lookups : null,
+    cacheHitRatio: ratio(hits, hits + f[OVERLAY_AT.cache_misses]),
   };
+}
+
+/*
+ * The derived values of a point, shared by toHealthPoint (health.ts) and parseOverlayRow, which builds its
+ * points straight from the row text.
+ */
+
+/** A bucket that has a row: live with requests, idle without (only stats samples); no row is silent. */
+export function stateOfRow(requests: number): BucketState {
+  return requests > 0 ? "live" : "idle";
 }
 
 /** Average latency in integer ms, null without samples (LatencyStats). */
 export function average(sum: number, count: number): number | null {
   return count > 0 ? Math.round(sum / count) : null;
+}
+
+/** a / b, null when b is 0 (an undefined ratio, kong-vitals §1.2). */
+export function ratio(a: number, b: number): number | null {
+  return b > 0 ? a / b : null;
 }
 
 function minOf(a: number | null, b: number | null): number | null {

@@ -19,6 +19,8 @@ import {
   parseOverlayRow,
   parseVitalsRow,
   type RowLatency,
+  ratio,
+  stateOfRow,
   VITALS_MEASURES,
 } from "./health-rows";
 import { bucketExpr, num, num0, type Segment, sameWidth, segments, table, tsBetween } from "./levels";
@@ -368,12 +370,7 @@ function latencyStats(
 }
 
 export function stateOf(agg: HealthAgg | undefined): BucketState {
-  if (!agg) return "silent";
-  return agg.requests > 0 ? "live" : "idle";
-}
-
-function ratio(a: number, b: number): number | null {
-  return b > 0 ? a / b : null;
+  return agg ? stateOfRow(agg.requests) : "silent";
 }
 
 export function toHealthPoint(ts: number, step: number, agg: HealthAgg | undefined): HealthPoint {

@@ -12,8 +12,8 @@ import { CLUSTER_COMPACTED_ID, compactClusterHealth, fillQuantiles } from "../..
 import { writeHealth } from "../../write-rollups";
 import { aggregateHealth, getHealthSeries, toHealthPoint } from "../health";
 import { ALL_MEASURES, addHealth, healthRowText, parseHealthRow, VITALS_MEASURES } from "../health-rows";
-import type { HealthPoint, OverlayPoint } from "../types";
-import { healthRow, insertHealth, insertNode, type Req } from "./seed";
+import type { HealthPoint } from "../types";
+import { healthRow, insertHealth, insertNode, overlayOf, type Req } from "./seed";
 
 /**
  * Series read row by row (one stored row per node and bucket; a few cluster shard rows per bucket, merged in
@@ -100,19 +100,6 @@ function expectedPoint(ts: number, step: number, cells: Cell[]): HealthPoint {
     status: { "1xx": cls(1), "2xx": cls(2), "3xx": cls(3), "4xx": cls(4), "5xx": cls(5), other: 0 },
     bytesIn: reqs.reduce((a, r) => a + (r.bytesIn ?? 0), 0),
     bytesOut: reqs.reduce((a, r) => a + (r.bytesOut ?? 0), 0),
-  };
-}
-
-/** What an overlay line shows of a point. */
-function overlayOf(p: HealthPoint): OverlayPoint {
-  return {
-    ts: p.ts,
-    state: p.state,
-    requests: p.requests,
-    rps: p.rps,
-    proxyAvg: p.proxy.avg,
-    upstreamAvg: p.upstream.avg,
-    cacheHitRatio: p.cacheHitRatio,
   };
 }
 

@@ -18,6 +18,7 @@ import {
 } from "@/db/schema";
 import { bucketOf, ENTITY_HISTOGRAM, emptyHistogram, HEALTH_HISTOGRAM } from "@/lib/histogram";
 import { ensurePartitions } from "../../maintenance";
+import type { HealthPoint, OverlayPoint } from "../types";
 
 /** Rollup tables are range-partitioned with no default partition: create the one holding `ts` first. */
 async function partitionFor(db: Db, t: PgTable, ts: number) {
@@ -200,4 +201,17 @@ export async function insertEntityTraffic(
     rlatCount: reqs.length,
     rlatHist: h,
   });
+}
+
+/** What an overlay line shows of a full point: the projection getHealthSeries' overlays must equal. */
+export function overlayOf(p: HealthPoint): OverlayPoint {
+  return {
+    ts: p.ts,
+    state: p.state,
+    requests: p.requests,
+    rps: p.rps,
+    proxyAvg: p.proxy.avg,
+    upstreamAvg: p.upstream.avg,
+    cacheHitRatio: p.cacheHitRatio,
+  };
 }
