@@ -234,6 +234,13 @@ async function load(db: Db, nowS: number): Promise<void> {
   );
   await exec(
     db,
+    "codes_cluster_minutes (a row per node batch, as ingest appends them; the fold compacts closed hours)",
+    sql.raw(`
+    INSERT INTO codes_cluster_minutes (bucket_ts, status_code, count)
+    SELECT bucket_ts, status_code, count FROM codes_node_minutes`),
+  );
+  await exec(
+    db,
     "codes_unmatched_minutes",
     sql.raw(`
     INSERT INTO codes_unmatched_minutes (bucket_ts, node_id, status_code, count)
@@ -302,6 +309,7 @@ async function load(db: Db, nowS: number): Promise<void> {
   const counts = await db.execute(
     sql.raw(`SELECT 'health_seconds' t, count(*) FROM health_seconds UNION ALL SELECT 'health_minutes', count(*) FROM health_minutes
       UNION ALL SELECT 'health_hours', count(*) FROM health_hours UNION ALL SELECT 'codes_node_minutes', count(*) FROM codes_node_minutes
+      UNION ALL SELECT 'codes_cluster_minutes', count(*) FROM codes_cluster_minutes
       UNION ALL SELECT 'codes_route_minutes', count(*) FROM codes_route_minutes
       UNION ALL SELECT 'codes_consumer_route_minutes', count(*) FROM codes_consumer_route_minutes
       UNION ALL SELECT 'codes_consumer_route_hours', count(*) FROM codes_consumer_route_hours
@@ -528,6 +536,13 @@ async function main(): Promise<void> {
 
     const from24 = Math.floor(nowS / 60) * 60 + 60 - 86400;
     const to24 = from24 + 86400;
+    const codesOf = (table: string) =>
+      time(`cluster codes 24h: ${table}`, () =>
+        db.execute(sql`SELECT bucket_ts, status_code, sum(count) FROM ${sql.raw(table)}
+          WHERE bucket_ts >= to_timestamp(${from24}) AND bucket_ts < to_timestamp(${to24}) GROUP BY 1, 2`),
+      );
+    const clusterCodes = await codesOf("codes_cluster_minutes");
+    const nodeCodes = await codesOf("codes_node_minutes");
     const baselines: [Result, Result][] = [
       [
         await time("summary cluster 24h: tiered (hours + minute edges)", () =>
@@ -539,16 +554,8 @@ async function main(): Promise<void> {
           aggregateHealth(db, { segments: [{ level: "minutes", from: from24, to: to24 }] }),
         ),
       ],
-      [
-        await time("cluster codes 24h: codes_node_minutes", () =>
-          db.execute(sql`SELECT bucket_ts, status_code, sum(count) FROM codes_node_minutes
-            WHERE bucket_ts >= to_timestamp(${from24}) AND bucket_ts < to_timestamp(${to24}) GROUP BY 1, 2`),
-        ),
-        await time("cluster codes 24h: codes_consumer_route_minutes", () =>
-          db.execute(sql`SELECT bucket_ts, status_code, sum(count) FROM codes_consumer_route_minutes
-            WHERE bucket_ts >= to_timestamp(${from24}) AND bucket_ts < to_timestamp(${to24}) GROUP BY 1, 2`),
-        ),
-      ],
+      [clusterCodes, nodeCodes],
+      [nodeCodes, await codesOf("codes_consumer_route_minutes")],
       await storedQuantilesBaseline(db, ids.node, nowMs),
       [
         await time("1h + 3 overlays: the overlay lines' 7 measures", () =>

@@ -28,6 +28,15 @@ export const DISTRIBUTION: Record<string, { table: PgTable; distribution: Distri
     table: schema.healthClusterMinutes,
     distribution: { kind: "local", reason: "one row per bucket for the whole cluster" },
   },
+  // Exact codes of the whole cluster: no node or entity column, a few rows per bucket (scale-notes §2).
+  codes_cluster_minutes: {
+    table: schema.codesClusterMinutes,
+    distribution: { kind: "local", reason: "one row per bucket and code for the whole cluster" },
+  },
+  codes_cluster_hours: {
+    table: schema.codesClusterHours,
+    distribution: { kind: "local", reason: "one row per bucket and code for the whole cluster" },
+  },
   codes_node_minutes: { table: schema.codesNodeMinutes, distribution: byNode("health_seconds") },
   codes_node_hours: { table: schema.codesNodeHours, distribution: byNode("health_seconds") },
   codes_unmatched_minutes: { table: schema.codesUnmatchedMinutes, distribution: byNode("health_seconds") },

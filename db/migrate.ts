@@ -8,9 +8,12 @@ import type { Db } from "./client";
 
 export const MIGRATIONS_FOLDER = path.resolve(process.env.GATEWATCH_MIGRATIONS ?? "db/migrations");
 
-/** Applies the committed migrations (idempotent; drizzle records what ran in drizzle.__drizzle_migrations). */
-export async function migrate(db: Db): Promise<void> {
-  const config = { migrationsFolder: MIGRATIONS_FOLDER };
+/**
+ * Applies the committed migrations (idempotent; drizzle records what ran in drizzle.__drizzle_migrations).
+ * `folder`: another migrations folder (an upgrade test starts from a copy holding only the older ones).
+ */
+export async function migrate(db: Db, folder = MIGRATIONS_FOLDER): Promise<void> {
+  const config = { migrationsFolder: folder };
   if (db.$client instanceof PGlite) await migratePglite(db as unknown as PgliteDatabase, config);
   else await migratePostgres(db as unknown as PostgresJsDatabase, config);
 }

@@ -13,11 +13,17 @@ export function testBackends(): DbKind[] {
   return process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
 }
 
-/** A fresh, migrated database: in-memory PGlite, or a new throw-away database on the test server. */
-export async function createTestDb(kind: DbKind, options: { max?: number } = {}): Promise<TestDb> {
+/**
+ * A fresh, migrated database: in-memory PGlite, or a new throw-away database on the test server.
+ * `migrations`: the folder to migrate from (default the committed one).
+ */
+export async function createTestDb(
+  kind: DbKind,
+  options: { max?: number; migrations?: string } = {},
+): Promise<TestDb> {
   if (kind === "pglite") {
     const db = await createPgliteDb();
-    await migrate(db);
+    await migrate(db, options.migrations);
     return { db, kind, close: () => closeDb(db) };
   }
   const baseUrl = process.env.TEST_DATABASE_URL;
@@ -28,7 +34,7 @@ export async function createTestDb(kind: DbKind, options: { max?: number } = {})
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   const db = createPostgresDb(url.toString(), { max: options.max ?? 10 });
-  await migrate(db);
+  await migrate(db, options.migrations);
   return {
     db,
     kind,

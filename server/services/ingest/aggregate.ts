@@ -63,6 +63,8 @@ export type EntityRow = {
 
 /** Minute-grain code and entity rows, per table (the same shapes serve the hour tables). */
 export type CodeTables = {
+  /** the batch's codes with no key (k1..k3 empty): the cluster's delta, as a batch comes from one node */
+  codesCluster: CodeRow[];
   codesNode: CodeRow[];
   codesUnmatched: CodeRow[];
   codesRoute: CodeRow[];
@@ -190,6 +192,7 @@ function emptyEntity(bucket: number, entityId: string, kind: EntityKind): Entity
 
 export function emptyTables(): CodeTables {
   return {
+    codesCluster: [],
     codesNode: [],
     codesUnmatched: [],
     codesRoute: [],
@@ -244,6 +247,7 @@ export function foldCodeTables(t: CodeTables, grain: number): CodeTables {
     agg.bytesOut += r.bytesOut;
   }
   return {
+    codesCluster: codes(t.codesCluster),
     codesNode: codes(t.codesNode),
     codesUnmatched: codes(t.codesUnmatched),
     codesRoute: codes(t.codesRoute),
@@ -411,8 +415,10 @@ export function aggregateBatch(batch: IngestBatch): BatchAggregate {
   const codes = emptyTables();
   const nodeId = batch.node.id;
   for (const [bucket, m] of minutes) {
-    for (const [status, count] of m.node)
+    for (const [status, count] of m.node) {
       codes.codesNode.push({ bucket, k1: nodeId, k2: "", k3: "", status, count });
+      codes.codesCluster.push({ bucket, k1: "", k2: "", k3: "", status, count });
+    }
     for (const [status, count] of m.unmatched)
       codes.codesUnmatched.push({ bucket, k1: nodeId, k2: "", k3: "", status, count });
     for (const [k, count] of m.route) {

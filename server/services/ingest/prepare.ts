@@ -77,6 +77,7 @@ export function parseIngestBody(bytes: Uint8Array, spec: ParseSpec): IngestBatch
 }
 
 const FAMILIES: [keyof CodeTables, string][] = [
+  ["codesCluster", "codes_cluster"],
   ["codesNode", "codes_node"],
   ["codesUnmatched", "codes_unmatched"],
   ["codesRoute", "codes_route"],

@@ -67,6 +67,11 @@ export const PARTITION_SPAN: Record<Grain, number> = { seconds: 3600, minutes: 3
 
 const CODE_FAMILIES = Object.keys(CODE_TABLE_KEYS) as CodeFamily[];
 
+/** A code family's key columns as the start of a column list (`route_id, service_id, `; empty for the cluster). */
+function codeKeys(family: CodeFamily): string {
+  return CODE_TABLE_KEYS[family].map((k) => `${k}, `).join("");
+}
+
 export const ROLLUP_TABLES: Record<Grain, string[]> = {
   seconds: ["health_seconds", "health_cluster_seconds"],
   minutes: [
@@ -210,15 +215,15 @@ export async function foldHour(db: Db, hour: number): Promise<boolean> {
     if (done.length > 0) return false;
     const range = sql`bucket_ts >= to_timestamp(${hour}) AND bucket_ts < to_timestamp(${hour + 3600})`;
     for (const family of CODE_FAMILIES) {
-      const keys = CODE_TABLE_KEYS[family].join(", ");
+      const keys = codeKeys(family);
       const append = family === "codes_consumer_route";
       await tx.execute(
-        sql`${sql.raw(`INSERT INTO ${family}_hours AS t (bucket_ts, ${keys}, status_code, count) SELECT `)}to_timestamp(${hour})${sql.raw(
-          `, ${keys}, status_code, sum(count) FROM ${family}_minutes WHERE `,
-        )}${range}${sql.raw(` GROUP BY ${keys}, status_code ORDER BY ${keys}, status_code`)}${sql.raw(
+        sql`${sql.raw(`INSERT INTO ${family}_hours AS t (bucket_ts, ${keys}status_code, count) SELECT `)}to_timestamp(${hour})${sql.raw(
+          `, ${keys}status_code, sum(count) FROM ${family}_minutes WHERE `,
+        )}${range}${sql.raw(` GROUP BY ${keys}status_code ORDER BY ${keys}status_code`)}${sql.raw(
           append
             ? ""
-            : ` ON CONFLICT (bucket_ts, ${keys}, status_code) DO UPDATE SET count = t.count + EXCLUDED.count`,
+            : ` ON CONFLICT (bucket_ts, ${keys}status_code) DO UPDATE SET count = t.count + EXCLUDED.count`,
         )}`,
       );
     }
@@ -266,10 +271,10 @@ async function vacuumMinutes(db: Db, hour: number): Promise<void> {
 async function compactMinutes(tx: Db, hour: number): Promise<void> {
   const range = sql`bucket_ts >= to_timestamp(${hour}) AND bucket_ts < to_timestamp(${hour + 3600})`;
   for (const family of CODE_FAMILIES) {
-    const keys = CODE_TABLE_KEYS[family].join(", ");
+    const keys = codeKeys(family);
     await tx.execute(
       sql`${sql.raw(`WITH gone AS (DELETE FROM ${family}_minutes WHERE `)}${range}${sql.raw(
-        ` RETURNING bucket_ts, ${keys}, status_code, count) INSERT INTO ${family}_minutes (bucket_ts, ${keys}, status_code, count) SELECT bucket_ts, ${keys}, status_code, sum(count) FROM gone GROUP BY bucket_ts, ${keys}, status_code ORDER BY ${keys}, bucket_ts`,
+        ` RETURNING bucket_ts, ${keys}status_code, count) INSERT INTO ${family}_minutes (bucket_ts, ${keys}status_code, count) SELECT bucket_ts, ${keys}status_code, sum(count) FROM gone GROUP BY bucket_ts, ${keys}status_code ORDER BY ${keys}bucket_ts`,
       )}`,
     );
   }

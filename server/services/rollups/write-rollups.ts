@@ -271,8 +271,12 @@ export async function writeHealth(
   });
 }
 
-/** Keys of each code table, in conflict-key order after bucket_ts; k1..k3 of CodeRow map onto them. */
+/**
+ * Keys of each code table, in conflict-key order after bucket_ts; k1..k3 of CodeRow map onto them. The
+ * cluster table has none: one row per (bucket, code).
+ */
 export const CODE_TABLE_KEYS = {
+  codes_cluster: [],
   codes_node: ["node_id"],
   codes_unmatched: ["node_id"],
   codes_route: ["route_id", "service_id"],
@@ -395,7 +399,9 @@ export function encodeEntityTraffic(
 
 /**
  * The fixed table order of every ingest transaction (R6): health (seconds, minutes, hours), then the minute
- * code and entity tables, then the same families at hour grain (late events of folded hours).
+ * code and entity tables, then the same families at hour grain (late events of folded hours). The cluster
+ * codes come last of each grain: at hour grain every node's late events upsert the same few rows, so their
+ * locks are held for the shortest time.
  */
 export function encodeCodeTables(grain: Grain, t: CodeTables, options: WriteOptions = {}): EncodedInsert[] {
   return [
@@ -405,6 +411,7 @@ export function encodeCodeTables(grain: Grain, t: CodeTables, options: WriteOpti
     ...encodeCodes("codes_api", grain, t.codesApi, options),
     ...encodeCodes("codes_consumer_route", grain, t.codesConsumerRoute, options),
     ...encodeEntityTraffic(grain, t.entityTraffic, options),
+    ...encodeCodes("codes_cluster", grain, t.codesCluster, options),
   ];
 }
 

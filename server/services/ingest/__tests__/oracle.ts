@@ -108,6 +108,7 @@ export function oracle(batches: IngestBatch[], options: OracleOptions = {}): Sna
         ["minutes", minute],
         ["hours", hour],
       ] as const) {
+        bump(table(`codes_cluster_${suffix}`), `${bucket}|cluster|${e.status}`, [1], "+");
         bump(table(`codes_node_${suffix}`), `${bucket}|${node}|${e.status}`, [1], "+");
         if (e.serviceId === null && e.apiId === null)
           bump(table(`codes_unmatched_${suffix}`), `${bucket}|${node}|${e.status}`, [1], "+");
@@ -196,6 +197,7 @@ const HEALTH_SQL = `extract(epoch FROM bucket_ts)::int8 || '|' || node_id AS k, 
   array_to_string(gw_hist_sum(plat_hist), ','), array_to_string(gw_hist_sum(ulat_hist), ',')`;
 
 const CODE_KEYS: Record<string, string> = {
+  codes_cluster: "'cluster'",
   codes_node: "node_id",
   codes_unmatched: "node_id",
   codes_route: "route_id || '|' || service_id",
@@ -261,6 +263,7 @@ export const ALL_TABLES = [
   "health_minutes",
   "health_hours",
   ...[
+    "codes_cluster",
     "codes_node",
     "codes_unmatched",
     "codes_route",

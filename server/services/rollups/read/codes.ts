@@ -19,9 +19,9 @@ import type { ConsumerRouteRow, ConsumerRouteTable, EntityScope, StatusCodeSerie
 export type CodeSource = { family: TableFamily; where?: SQL };
 
 /**
- * The cheapest code table for an entity: exact codes for the cluster come from the per-node table (every
- * request, ~20 rows per bucket and code), never from the consumer×route table (ingest-limits: 13.6 M rows
- * per 25 h at 200 ev/s).
+ * The cheapest code table for an entity: exact codes for the cluster come from the cluster table (one row per
+ * bucket and code once compacted; the per-node table has one per node, and the consumer×route table held
+ * 13.6 M rows per 25 h at 200 ev/s, ingest-limits).
  */
 export function codeSourceFor(entity: { kind: EntityScope; id?: string }): CodeSource {
   const need = (): string => {
@@ -35,7 +35,7 @@ export function codeSourceFor(entity: { kind: EntityScope; id?: string }): CodeS
   };
   switch (entity.kind) {
     case "cluster":
-      return { family: "codes_node" };
+      return { family: "codes_cluster" };
     case "node":
       return { family: "codes_node", where: sql`node_id = ${need()}::uuid` };
     case "service":

@@ -10,6 +10,7 @@ import { INTERVAL_WIDTH, type Interval, type ResolvedRange } from "@/lib/time-ra
 export type TableFamily =
   | "health"
   | "health_cluster"
+  | "codes_cluster"
   | "codes_node"
   | "codes_unmatched"
   | "codes_route"
@@ -20,6 +21,7 @@ export type TableFamily =
 const FAMILY_LEVELS: Record<TableFamily, Interval[]> = {
   health: ["seconds", "minutes", "hours"],
   health_cluster: ["seconds", "minutes"],
+  codes_cluster: ["minutes", "hours"],
   codes_node: ["minutes", "hours"],
   codes_unmatched: ["minutes", "hours"],
   codes_route: ["minutes", "hours"],
@@ -56,6 +58,7 @@ export type Segment = { level: Interval; from: number; to: number };
  * until then an hour exists only as minute rows. Health hours are written live with every batch.
  */
 const FOLDED: ReadonlySet<TableFamily> = new Set<TableFamily>([
+  "codes_cluster",
   "codes_node",
   "codes_unmatched",
   "codes_route",

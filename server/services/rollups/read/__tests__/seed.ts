@@ -2,6 +2,7 @@ import { getTableName, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
 import {
+  codesClusterMinutes,
   codesConsumerRouteMinutes,
   codesNodeMinutes,
   codesRouteMinutes,
@@ -168,16 +169,17 @@ export async function insertConsumerRouteCodes(
   );
 }
 
+/** One node's codes in a minute, with the cluster's rows beside them, as ingest writes both. */
 export async function insertNodeCodes(db: Db, ts: number, nodeId: string, codes: Record<number, number>) {
+  const rows = Object.entries(codes).map(([code, count]) => ({
+    bucketTs: new Date(ts * 1000),
+    statusCode: Number(code),
+    count,
+  }));
   await partitionFor(db, codesNodeMinutes, ts);
-  await db.insert(codesNodeMinutes).values(
-    Object.entries(codes).map(([code, count]) => ({
-      bucketTs: new Date(ts * 1000),
-      nodeId,
-      statusCode: Number(code),
-      count,
-    })),
-  );
+  await db.insert(codesNodeMinutes).values(rows.map((r) => ({ ...r, nodeId })));
+  await partitionFor(db, codesClusterMinutes, ts);
+  await db.insert(codesClusterMinutes).values(rows);
 }
 
 export async function insertEntityTraffic(
