@@ -237,7 +237,7 @@ export async function foldHour(db: Db, hour: number): Promise<boolean> {
       )}`,
     );
     await compactMinutes(tx, hour);
-    await indexConsumerMinutes(tx, hour);
+    await indexFoldedMinutes(tx, hour);
     await tx.execute(
       sql`INSERT INTO rollup_hour_folds (hour, folded_at) VALUES (to_timestamp(${hour}), to_timestamp(${Date.now() / 1000}))`,
     );
@@ -266,7 +266,7 @@ async function vacuumMinutes(db: Db, hour: number): Promise<void> {
  * (the caller holds the exclusive fold lock): from then on ingest writes that hour to the hour tables, so
  * nothing appends to these rows any more. One statement per table; readers see the old or the new rows,
  * with equal sums either way. Rows are written in key order, so one consumer's rows of the hour share a few
- * pages for the index indexConsumerMinutes adds.
+ * pages for the indexes indexFoldedMinutes adds.
  */
 async function compactMinutes(tx: Db, hour: number): Promise<void> {
   const range = sql`bucket_ts >= to_timestamp(${hour}) AND bucket_ts < to_timestamp(${hour + 3600})`;
@@ -287,21 +287,28 @@ async function compactMinutes(tx: Db, hour: number): Promise<void> {
 }
 
 /**
- * A consumer's series (status codes per consumer, Vitals by_consumer…) reads its rows of the minute table,
- * which has no index but its time range: 25 h of it was a 1.1 M-row scan, 65–90 ms (bench/queries.ts). A
- * folded hour's minute partition is read-only from then on (ingest writes that hour to the hour table), so it
- * gets a (consumer_id, bucket_ts) index here, ~30 ms of background work per hour, and the same read takes
- * ~15 ms. The live partitions (this hour and the last until its fold) stay index-free: the table is ingest's
- * cost centre (ingest-limits) and only ≤ 2 partitions are scanned. Partitions folded before this existed
- * keep no index until they expire.
+ * Entity series read their rows of a minute table, which has no index but its time range. A consumer's 25 h
+ * (status codes per consumer, Vitals by_consumer…) was a 1.1 M-row scan, 65–90 ms; the top service's 24 h of
+ * codes a 196k-row scan for its 4k rows, 20–30 ms with two parallel workers (bench/queries.ts). A folded
+ * hour's minute partition is read-only from then on (ingest writes that hour to the hour table), so it gets
+ * these indexes here, a few ms to ~30 ms of background work per hour, and the consumer's read takes ~15 ms.
+ * The live partitions (this hour and the last until its fold) stay index-free: these tables are ingest's cost
+ * centre (ingest-limits) and only ≤ 2 partitions are scanned. Partitions folded before an index was added here
+ * keep without it until they expire.
  */
-async function indexConsumerMinutes(tx: Db, hour: number): Promise<void> {
-  const name = partitionName("codes_consumer_route_minutes", hour);
-  const [row] = await queryRows<{ r: string | null }>(tx, sql`SELECT to_regclass(${name})::text AS r`);
-  if (!row?.r) return;
-  await tx.execute(
-    sql.raw(`CREATE INDEX IF NOT EXISTS "${name}_consumer" ON "${name}" (consumer_id, bucket_ts)`),
-  );
+const FOLDED_MINUTE_INDEXES: { table: string; suffix: string; columns: string }[] = [
+  { table: "codes_consumer_route_minutes", suffix: "consumer", columns: "consumer_id, bucket_ts" },
+  { table: "codes_route_minutes", suffix: "service", columns: "service_id, bucket_ts" },
+  { table: "codes_route_minutes", suffix: "route", columns: "route_id, bucket_ts" },
+];
+
+async function indexFoldedMinutes(tx: Db, hour: number): Promise<void> {
+  for (const { table, suffix, columns } of FOLDED_MINUTE_INDEXES) {
+    const name = partitionName(table, hour);
+    const [row] = await queryRows<{ r: string | null }>(tx, sql`SELECT to_regclass(${name})::text AS r`);
+    if (!row?.r) continue;
+    await tx.execute(sql.raw(`CREATE INDEX IF NOT EXISTS "${name}_${suffix}" ON "${name}" (${columns})`));
+  }
 }
 
 /**

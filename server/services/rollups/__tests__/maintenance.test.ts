@@ -175,7 +175,7 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
     expect((await getHealthSeries(t.db, { range, nowMs: nowS * 1000 })).points).toEqual(withLate);
   });
 
-  it("indexes and vacuums a folded hour's consumer×route minutes; a consumer's series reads the same", async () => {
+  it("indexes and vacuums a folded hour's consumer×route and route minutes; entity series read the same", async () => {
     // A database of its own: the other tests' maintenance passes fold every closed hour.
     const own = await createTestDb(kind);
     const db = own.db;
@@ -199,9 +199,27 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
         entity: { kind: "consumer", id },
         nowMs: nowS * 1000,
       });
-    const before = await Promise.all(consumers.map(series));
+    const entitySeries = () =>
+      Promise.all([
+        ...consumers.map(series),
+        ...(
+          [
+            ["service", SERVICE],
+            ["route", "3c4d5e6f-0000-4000-8000-0000000000b1"],
+          ] as const
+        ).map(([kind, id]) =>
+          getStatusCodeSeries(db, {
+            range: { from: hour, to: hour + 3600 },
+            entity: { kind, id },
+            nowMs: nowS * 1000,
+          }),
+        ),
+      ]);
+    const before = await entitySeries();
     expect(before[0].totals).toEqual({ "200": 7, "401": 5 });
     expect(before[1].totals).toEqual({ "200": 8, "401": 8 });
+    expect(before[2].totals).toEqual({ "200": 15, "401": 13 });
+    expect(before[3].totals).toEqual(before[2].totals);
     expect(await foldHour(db, hour)).toBe(true);
     const partition = (await listPartitions(db, "codes_consumer_route_minutes")).find(
       (p) => p.start === hour,
@@ -211,6 +229,15 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
       sql`SELECT indexdef AS def FROM pg_indexes WHERE tablename = ${partition?.name}`,
     );
     expect(indexes.map((i) => i.def.replace(/.* USING /, ""))).toEqual(["btree (consumer_id, bucket_ts)"]);
+    const routePartition = (await listPartitions(db, "codes_route_minutes")).find((p) => p.start === hour);
+    const routeIndexes = await queryRows<{ def: string }>(
+      db,
+      sql`SELECT indexdef AS def FROM pg_indexes WHERE tablename = ${routePartition?.name} ORDER BY 1`,
+    );
+    expect(routeIndexes.map((i) => i.def.replace(/.* USING /, ""))).toEqual([
+      "btree (route_id, bucket_ts)",
+      "btree (service_id, bucket_ts)",
+    ]);
     // VACUUM (ANALYZE) ran: statistics count the compacted rows and every page is all-visible.
     const [stats] = await queryRows<{ tuples: unknown; pages: unknown; visible: unknown; live: unknown }>(
       db,
@@ -222,7 +249,7 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
     expect(Number(stats.tuples)).toBe(Number(stats.live));
     expect(Number(stats.visible)).toBe(Number(stats.pages));
     expect(Number(stats.pages)).toBeGreaterThan(0);
-    expect(await Promise.all(consumers.map(series))).toEqual(before);
+    expect(await entitySeries()).toEqual(before);
     await own.close();
   });
 
