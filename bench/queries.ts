@@ -8,8 +8,8 @@
  *   code as the pass a minute earlier left them (fillStaleQuantiles);
  *   codes per node / unmatched / route (~135 active routes a minute) / consumer×route (1,000 partial rows a
  *   minute, 1.5 M rows) and entity traffic (~430 entities a minute) for 25 h of minutes, hours folded with
- *   the real maintenance code (foldHour, which also indexes the folded consumer×route minutes) for every
- *   closed hour.
+ *   the real maintenance code (foldHour, which also indexes the folded consumer×route and route minutes) for
+ *   every closed hour; the cluster's codes as ingest appends them (a row per node batch), compacted by the fold.
  * Loading is INSERT … SELECT generate_series through the partitioned parent tables (partitions created with
  * the app's ensurePartitions), then VACUUM ANALYZE. Each query runs BENCH_RUNS times (default 20) after 2 warm-ups;
  * the table prints median and p95 (nearest rank) and flags p95 > 50 ms. Baselines from the same run: a
@@ -590,11 +590,20 @@ async function main(): Promise<void> {
       console.log(
         `  ${a.name}: ${a.median.toFixed(1)}  vs  ${b.name}: ${b.median.toFixed(1)}  → ${(b.median / a.median).toFixed(2)}×`,
       );
-    const all = [...dashboard, ...vitals].filter((x) => !Number.isNaN(x.median));
-    const over = all.filter((r) => r.p95 > TARGET_MS);
-    console.log(
-      `\n${all.length - over.length}/${all.length} queries within ${TARGET_MS} ms p95${over.length ? `; over: ${over.map((r) => r.name).join(", ")}` : ""}`,
-    );
+    console.log("");
+    // The target is the dashboard's (every chart and table); the Vitals API is Kong's contract, whose
+    // `/vitals/nodes` returns every node's stored buckets (2.7 MB of JSON for an hour of seconds).
+    for (const [label, group] of [
+      ["dashboard charts and tables", dashboard],
+      ["Vitals API", vitals],
+    ] as const) {
+      const ran = group.filter((x) => !Number.isNaN(x.median));
+      const over = ran.filter((r) => r.p95 > TARGET_MS);
+      if (ran.length === 0) continue;
+      console.log(
+        `${label}: ${ran.length - over.length}/${ran.length} queries within ${TARGET_MS} ms p95${over.length ? `; over: ${over.map((r) => r.name).join(", ")}` : ""}`,
+      );
+    }
   } finally {
     if (t && process.env.BENCH_KEEP === "1") {
       console.log(`kept ${t.url}`);

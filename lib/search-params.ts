@@ -1,7 +1,7 @@
 import {
   createLoader,
+  createMultiParser,
   createSerializer,
-  parseAsArrayOf,
   parseAsInteger,
   parseAsString,
   parseAsStringLiteral,
@@ -16,13 +16,23 @@ import { RANGE_PRESET_KEYS, type RangeInput, type RangePreset } from "./time-ran
 export const TIME_ZONES = ["local", "utc"] as const;
 export type TimeZoneMode = (typeof TIME_ZONES)[number];
 
+/**
+ * Node ids overlaid on the cluster charts. Written as one comma-separated value (`node=a,b`); a link that
+ * repeats the key (`node=a&node=b`, the form the CSV export takes for `overlay`) reads the same list.
+ */
+const nodeIds = createMultiParser<string[]>({
+  parse: (values) => [...new Set(values.flatMap((v) => v.split(",")).filter((v) => v !== ""))],
+  serialize: (ids) => [ids.join(",")],
+  eq: (a, b) => a.length === b.length && a.every((v, i) => v === b[i]),
+});
+
 export const dashboardParams = {
   range: parseAsStringLiteral(RANGE_PRESET_KEYS).withDefault("1h"),
   from: parseAsInteger,
   to: parseAsInteger,
   tz: parseAsStringLiteral(TIME_ZONES).withDefault("local"),
   /** node ids overlaid on the cluster charts */
-  node: parseAsArrayOf(parseAsString).withDefault([]),
+  node: nodeIds.withDefault([]),
 };
 
 /** List pages add a search box and a sort column to the time state. */
