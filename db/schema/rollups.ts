@@ -140,12 +140,12 @@ function codesNodeTable(name: string, grain: Grain) {
 export const codesNodeMinutes = codesNodeTable("codes_node_minutes", "minutes");
 export const codesNodeHours = codesNodeTable("codes_node_hours", "hours");
 /**
- * Exact status codes of the whole cluster: what the cluster's status-code chart reads, one row per (bucket,
- * code) once compacted, instead of every node's rows (a 24 h chart summed 114k codes_node_minutes rows with
- * 20 nodes, bench/queries.ts). Written in the same transaction as codes_node (a batch comes from one node, so
- * its node rows are exactly the cluster's delta), append-only in minutes like every code table, and folded
- * and compacted with them. No node or entity column: local on Citus (scale-notes §2, "codes per class,
- * cluster").
+ * Exact status codes of the whole cluster (dashboard.statusCodes for the cluster, the status-codes CSV): one
+ * row per (bucket, code) once compacted, instead of every node's rows (a 24 h series summed 114k
+ * codes_node_minutes rows with 20 nodes, bench/queries.ts). Written in the same transaction as codes_node (a
+ * batch comes from one node, so its node rows are exactly the cluster's delta), append-only in minutes like
+ * every code table, and folded and compacted with them. No node or entity column: local on Citus
+ * (scale-notes §2, "codes per class, cluster").
  */
 function codesClusterTable(name: string, grain: Grain) {
   return pgTable(
