@@ -3,7 +3,8 @@
  * run on the same events (ingest-limits.md methodology):
  *   (a) POST /api/ingest (the real route handler behind node:http) → Postgres, K concurrent posters, bodies
  *       prepared on the ingest worker threads (prepare-pool.ts), and the same with INGEST_WORKERS=0;
- *   (b) the same into PGlite (in-process), with the event loop's worst stall;
+ *   (b) the same into PGlite (in-process) in a fresh data directory, as `npm start` keeps it in ./.data, with
+ *       the event loop's worst stall, and (b0) into an in-memory PGlite (the test suites' kind);
  *   (c) raw COPY FROM STDIN of the same events into a plain table (JS formatting included);
  *   (d) one INSERT per event, sequential autocommit (a 5k sample).
  * Events: 20 nodes, 200 services, 1,000 routes (Zipf), 5,000 consumers (Zipf, 10 % anonymous), status mix,
@@ -12,6 +13,9 @@
  * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; a fresh database is
  * created and dropped), BENCH_BATCHES (default 24), BENCH_BATCH_SIZE (20000), BENCH_CONCURRENCY (4).
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -196,12 +200,23 @@ async function main() {
     await inline.close();
   }
 
-  const lite = await createTestDb("pglite");
+  // The product's embedded database is PGlite on disk (./.data): in memory, Emscripten's MEMFS copies a
+  // growing relation file on every extension (expandFileStorage in a CPU profile), which disk files do not.
+  const liteDir = await mkdtemp(path.join(tmpdir(), "gw-bench-pglite-"));
+  const lite = await createTestDb("pglite", { dataDir: liteDir });
   let httpLite: Awaited<ReturnType<typeof measureHttp>>;
   try {
     httpLite = await measureHttp(lite.db, bodies.slice(0, PGLITE_BATCHES), warm, 2, WORKERS);
   } finally {
     await lite.close();
+    await rm(liteDir, { recursive: true, force: true });
+  }
+  const memory = await createTestDb("pglite");
+  let httpMemory: Awaited<ReturnType<typeof measureHttp>>;
+  try {
+    httpMemory = await measureHttp(memory.db, bodies.slice(0, PGLITE_BATCHES), warm, 2, WORKERS);
+  } finally {
+    await memory.close();
   }
 
   const rate = (n: number, ms: number) => (n / ms) * 1000;
@@ -220,7 +235,10 @@ async function main() {
     `| (a0) same, INGEST_WORKERS=0 (prepared on the main thread) | ${fmt(totalEvents)} | ${fmt(httpPgInline.ms)} | ${fmt(inlineRate)} |`,
   );
   console.log(
-    `| (b) HTTP → all rollups, PGlite, K=2 | ${fmt(PGLITE_BATCHES * BATCH_SIZE)} | ${fmt(httpLite.ms)} | ${fmt(liteRate)} |`,
+    `| (b) HTTP → all rollups, PGlite in a data directory, K=2 | ${fmt(PGLITE_BATCHES * BATCH_SIZE)} | ${fmt(httpLite.ms)} | ${fmt(liteRate)} |`,
+  );
+  console.log(
+    `| (b0) same, PGlite in memory | ${fmt(PGLITE_BATCHES * BATCH_SIZE)} | ${fmt(httpMemory.ms)} | ${fmt(rate(PGLITE_BATCHES * BATCH_SIZE, httpMemory.ms))} |`,
   );
   console.log(
     `| (c) raw COPY FROM STDIN, plain table | ${fmt(totalEvents)} | ${fmt(copyMs)} | ${fmt(copyRate)} |`,

@@ -14,15 +14,16 @@ export function testBackends(): DbKind[] {
 }
 
 /**
- * A fresh, migrated database: in-memory PGlite, or a new throw-away database on the test server.
- * `migrations`: the folder to migrate from (default the committed one).
+ * A fresh, migrated database: PGlite (in memory, or in `dataDir` as `npm start` keeps it in ./.data), or a
+ * new throw-away database on the test server. `migrations`: the folder to migrate from (default the
+ * committed one).
  */
 export async function createTestDb(
   kind: DbKind,
-  options: { max?: number; migrations?: string } = {},
+  options: { max?: number; migrations?: string; dataDir?: string } = {},
 ): Promise<TestDb> {
   if (kind === "pglite") {
-    const db = await createPgliteDb();
+    const db = await createPgliteDb(options.dataDir);
     await migrate(db, options.migrations);
     return { db, kind, close: () => closeDb(db) };
   }

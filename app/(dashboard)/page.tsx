@@ -1,5 +1,5 @@
 import type { SearchParams } from "nuqs/server";
-import { healthInput, summaryInput } from "@/components/dashboard/inputs";
+import { healthInput, overlayInput, summaryInput } from "@/components/dashboard/inputs";
 import { OverviewView } from "@/components/dashboard/overview-view";
 import { loadDashboardParams, rangeFromParams } from "@/lib/search-params";
 import { getQueryClient, HydrateClient, trpc } from "@/server/rsc";
@@ -11,7 +11,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const range = rangeFromParams(params);
   const qc = getQueryClient();
   void qc.prefetchQuery(trpc.dashboard.summary.queryOptions(summaryInput(range)));
-  void qc.prefetchQuery(trpc.dashboard.health.queryOptions(healthInput(range, { overlay: params.node })));
+  void qc.prefetchQuery(trpc.dashboard.health.queryOptions(healthInput(range)));
+  for (const nodeId of params.node)
+    void qc.prefetchQuery(trpc.dashboard.overlay.queryOptions(overlayInput(range, nodeId)));
   void qc.prefetchQuery(trpc.dashboard.nodes.queryOptions({ range }));
   return (
     <HydrateClient>

@@ -20,6 +20,8 @@ type Props = {
   /** whose health: "Cluster" or a hostname (names the charts for screen readers) */
   subject: string;
   data: HealthSeries | undefined;
+  /** nodes drawn over the cluster's lines, by the position they were chosen in (undefined: not loaded yet) */
+  overlays?: readonly (Overlay | undefined)[];
   isLoading: boolean;
   error: { message: string } | null;
   time: TimeRangeState;
@@ -30,23 +32,29 @@ type Props = {
 };
 
 const pct = (v: number) => `${Math.round(v)} %`;
+const NO_OVERLAYS: readonly (Overlay | undefined)[] = [];
 
 /** The Vitals health charts for the cluster or one node, with per-node overlays and idle/silent bands. */
-export function HealthCharts({ subject, data, isLoading, error, time, csvHref, classesCsvHref }: Props) {
+export function HealthCharts({
+  subject,
+  data,
+  overlays = NO_OVERLAYS,
+  isLoading,
+  error,
+  time,
+  csvHref,
+  classesCsvHref,
+}: Props) {
   // Memoised on the query data, so re-renders of the page (URL, live indicator) leave the charts alone.
-  const rows = useMemo(() => (data ? healthRows(data) : []), [data]);
+  const rows = useMemo(() => (data ? healthRows(data, overlays) : []), [data, overlays]);
   const step = data?.range.step ?? time.resolved.step;
   const from = data?.range.from ?? time.resolved.from;
   const to = data?.range.to ?? time.resolved.to;
   const domain = useMemo<[number, number]>(() => [from, to], [from, to]);
   const bands = useMemo(() => (data ? healthBands(data.points, step) : []), [data, step]);
-  const overlays = data?.overlays;
   const empty = !!data && data.points.every((p) => p.state === "silent");
   const main = subject === "Cluster" ? "cluster" : subject;
-  const charts = useMemo(
-    () => chartSpecs(main, overlays ?? [], classesCsvHref),
-    [main, overlays, classesCsvHref],
-  );
+  const charts = useMemo(() => chartSpecs(main, overlays, classesCsvHref), [main, overlays, classesCsvHref]);
 
   return (
     <div className="grid grid-cols-1 gap-4 xl:grid-cols-2 min-[1920px]:grid-cols-3">
@@ -87,7 +95,11 @@ type ChartSpec = {
   csv?: string;
 };
 
-function chartSpecs(main: string, overlays: Overlay[], classesCsvHref: string): ChartSpec[] {
+function chartSpecs(
+  main: string,
+  overlays: readonly (Overlay | undefined)[],
+  classesCsvHref: string,
+): ChartSpec[] {
   return [
     {
       title: "Requests per second",

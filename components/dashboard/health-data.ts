@@ -1,8 +1,8 @@
 import { type Band, bandsFromStates, type ChartPoint, PALETTE } from "@/components/charts/chart-utils";
 import type { SeriesSpec } from "@/components/charts/time-series-chart";
-import type { HealthPoint, HealthSeries, OverlayPoint } from "./types";
+import type { HealthPoint, HealthSeries, OverlayPoint, OverlaySeries } from "./types";
 
-export type Overlay = HealthSeries["overlays"][number];
+export type Overlay = OverlaySeries;
 
 const percent = (ratio: number | null) => (ratio === null ? null : ratio * 100);
 
@@ -46,11 +46,18 @@ function overlayFields(p: OverlayPoint, prefix: string): Record<string, number |
 
 export const overlayPrefix = (nodeId: string) => `n${nodeId.replaceAll("-", "")}_`;
 
-/** One row per bucket: the main series plus every overlay node's fields. */
-export function healthRows(series: HealthSeries): ChartPoint[] {
+/**
+ * One row per bucket: the main series plus every overlay node's fields. Each overlay is a query of its own
+ * (a relative range resolved a moment apart), so a point outside the main series' buckets is left out.
+ */
+export function healthRows(
+  series: HealthSeries,
+  overlays: readonly (Overlay | undefined)[] = [],
+): ChartPoint[] {
   const byTs = new Map<number, ChartPoint>();
   for (const p of series.points) byTs.set(p.ts, { t: p.ts, ...fields(p) });
-  for (const o of series.overlays) {
+  for (const o of overlays) {
+    if (!o) continue;
     const prefix = overlayPrefix(o.nodeId);
     for (const p of o.points) {
       const row = byTs.get(p.ts);
@@ -67,14 +74,27 @@ export function healthBands(points: HealthPoint[], step: number): Band[] {
   );
 }
 
-/** A dashed line per overlay node for `field` (e.g. `rps`, `pAvg`), labelled by hostname. */
-export function overlaySeries(overlays: Overlay[], field: string, suffix = ""): SeriesSpec[] {
-  return overlays.map((o, i) => ({
-    key: `${overlayPrefix(o.nodeId)}${field}`,
-    label: `${o.hostname}${suffix}`,
-    color: PALETTE[(i + 2) % PALETTE.length],
-    dashed: true,
-  }));
+/**
+ * A dashed line per loaded overlay node for `field` (e.g. `rps`, `pAvg`), labelled by hostname and coloured
+ * by the node's position in the selection, as its chip in the node selector is.
+ */
+export function overlaySeries(
+  overlays: readonly (Overlay | undefined)[],
+  field: string,
+  suffix = "",
+): SeriesSpec[] {
+  return overlays.flatMap((o, i) =>
+    o
+      ? [
+          {
+            key: `${overlayPrefix(o.nodeId)}${field}`,
+            label: `${o.hostname}${suffix}`,
+            color: PALETTE[(i + 2) % PALETTE.length],
+            dashed: true,
+          },
+        ]
+      : [],
+  );
 }
 
 export const latencySeries = (p: "p" | "u"): SeriesSpec[] => [

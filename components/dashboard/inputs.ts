@@ -3,12 +3,13 @@ import type { RangeInput } from "@/lib/time-range";
 /**
  * Query inputs built one way for the server prefetch and the client view, so both hit the same cache key.
  */
-export function healthInput(range: RangeInput, opts: { nodeId?: string; overlay?: string[] } = {}) {
-  return {
-    range,
-    ...(opts.nodeId ? { nodeId: opts.nodeId } : {}),
-    ...(opts.overlay && opts.overlay.length > 0 ? { overlayNodeIds: opts.overlay } : {}),
-  };
+export function healthInput(range: RangeInput, nodeId?: string) {
+  return nodeId ? { range, nodeId } : { range };
+}
+
+/** One node's lines over the cluster charts. */
+export function overlayInput(range: RangeInput, nodeId: string) {
+  return { range, nodeId };
 }
 
 export function summaryInput(range: RangeInput, nodeId?: string) {

@@ -21,7 +21,7 @@ export function NodeView({ id }: { id: string }) {
   const live = { refetchInterval: time.refetchInterval, placeholderData: keepPreviousData };
   const node = useQuery(trpc.dashboard.entity.queryOptions({ kind: "node", id }));
   const summary = useQuery(trpc.dashboard.summary.queryOptions(summaryInput(time.input, id), live));
-  const health = useQuery(trpc.dashboard.health.queryOptions(healthInput(time.input, { nodeId: id }), live));
+  const health = useQuery(trpc.dashboard.health.queryOptions(healthInput(time.input, id), live));
   const codes = useQuery(
     trpc.dashboard.statusCodes.queryOptions({ range: time.input, entity: { kind: "node", id } }, live),
   );

@@ -7,7 +7,8 @@ type In = inferRouterInputs<AppRouter>["dashboard"];
 
 export type HealthSeries = Out["health"];
 export type HealthPoint = HealthSeries["points"][number];
-export type OverlayPoint = HealthSeries["overlays"][number]["points"][number];
+export type OverlaySeries = Out["overlay"];
+export type OverlayPoint = OverlaySeries["points"][number];
 export type SummaryComparison = Out["summary"];
 export type Summary = SummaryComparison["current"];
 export type StatusCodeSeries = Out["statusCodes"];

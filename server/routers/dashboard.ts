@@ -2,7 +2,7 @@ import { z } from "zod";
 import { rangeInput } from "@/lib/time-range";
 import { getConsumerRoutes, getStatusCodeSeries } from "../services/rollups/read/codes";
 import { getEntityDetail, getEntityTable } from "../services/rollups/read/entities";
-import { getHealthSeries, getNodeTable, getSummary } from "../services/rollups/read/health";
+import { getHealthSeries, getNodeTable, getOverlaySeries, getSummary } from "../services/rollups/read/health";
 import { ENTITY_KINDS, ENTITY_SCOPES } from "../services/rollups/read/types";
 import { publicProcedure, router } from "../trpc";
 
@@ -22,14 +22,13 @@ export const entityScopeInput = z
  */
 export const dashboardRouter = router({
   health: publicProcedure
-    .input(
-      z.object({
-        range: rangeInput,
-        nodeId: uuid.optional(),
-        overlayNodeIds: z.array(uuid).max(50).optional(),
-      }),
-    )
+    .input(z.object({ range: rangeInput, nodeId: uuid.optional() }))
     .query(({ ctx, input }) => getHealthSeries(ctx.db, input)),
+
+  /** One node's lines over the cluster charts (the overview's node selector asks for each chosen node). */
+  overlay: publicProcedure
+    .input(z.object({ range: rangeInput, nodeId: uuid }))
+    .query(({ ctx, input }) => getOverlaySeries(ctx.db, input)),
 
   summary: publicProcedure
     .input(z.object({ range: rangeInput, nodeId: uuid.optional() }))

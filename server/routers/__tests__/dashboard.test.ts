@@ -111,7 +111,7 @@ describe.each(testBackends())("dashboard router and CSV exports on %s", (kind) =
   });
 
   it("dashboard.health gap-fills the range and tells live, idle and silent apart", async () => {
-    const h = await caller.dashboard.health({ range, overlayNodeIds: [B] });
+    const h = await caller.dashboard.health({ range });
     expect(h.points.map((p) => [p.ts - base, p.state, p.requests])).toEqual([
       [0, "live", 3],
       [1, "idle", 0],
@@ -119,13 +119,20 @@ describe.each(testBackends())("dashboard router and CSV exports on %s", (kind) =
     ]);
     expect(h.points[0].proxy).toMatchObject({ min: 1, max: 11, avg: 5 });
     expect(h.points[0].upstream).toMatchObject({ min: 40, max: 212, avg: 126 });
-    expect(h.overlays).toHaveLength(1);
-    expect(h.overlays[0]).toMatchObject({ nodeId: B, hostname: "gw-2" });
-    expect(h.overlays[0].points.map((p) => p.state)).toEqual(["live", "silent", "silent"]);
+  });
+
+  it("dashboard.overlay draws one node's lines on the cluster's buckets", async () => {
+    const o = await caller.dashboard.overlay({ range, nodeId: B });
+    expect(o).toMatchObject({ nodeId: B, hostname: "gw-2" });
+    expect(o.range).toEqual((await caller.dashboard.health({ range })).range);
+    expect(o.points.map((p) => p.state)).toEqual(["live", "silent", "silent"]);
     // an overlay carries the node's own series' line values
     const node = await caller.dashboard.health({ range, nodeId: B });
-    expect(h.overlays[0].points).toEqual(node.points.map(overlayOf));
-    expect(h.overlays[0].points[0]).toMatchObject({ requests: 1, proxyAvg: expect.any(Number) });
+    expect(o.points).toEqual(node.points.map(overlayOf));
+    expect(o.points[0]).toMatchObject({ requests: 1, proxyAvg: expect.any(Number) });
+    await expect(caller.dashboard.overlay({ range, nodeId: "gw-2" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
   });
 
   it("dashboard.summary, statusCodes, entities, consumerRoutes, nodes and entity answer typed data", async () => {

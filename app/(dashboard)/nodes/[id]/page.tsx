@@ -14,7 +14,7 @@ export default async function NodePage({ params, searchParams }: Props) {
   const qc = getQueryClient();
   void qc.prefetchQuery(trpc.dashboard.entity.queryOptions({ kind: "node", id }));
   void qc.prefetchQuery(trpc.dashboard.summary.queryOptions(summaryInput(range, id)));
-  void qc.prefetchQuery(trpc.dashboard.health.queryOptions(healthInput(range, { nodeId: id })));
+  void qc.prefetchQuery(trpc.dashboard.health.queryOptions(healthInput(range, id)));
   void qc.prefetchQuery(trpc.dashboard.statusCodes.queryOptions({ range, entity: { kind: "node", id } }));
   return (
     <HydrateClient>

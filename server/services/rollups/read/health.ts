@@ -32,6 +32,7 @@ import type {
   NodeRow,
   NodeTable,
   OverlayPoint,
+  OverlaySeries,
   Summary,
   SummaryComparison,
 } from "./types";
@@ -418,55 +419,52 @@ const silentOverlay = (ts: number): OverlayPoint => ({
 
 type RangeParams = { range: RangeInput; nowMs?: number };
 
-/** Health series for the cluster (no nodeId) or one node, gap-filled, plus per-node overlays. */
+/** Health series for the cluster (no nodeId) or one node, gap-filled. */
 export async function getHealthSeries(
   db: Db,
-  params: RangeParams & { nodeId?: string; overlayNodeIds?: string[] },
+  params: RangeParams & { nodeId?: string },
 ): Promise<HealthSeries> {
   const range = resolveRange(params.range, params.nowMs);
-  const seg: Segment[] = [{ level: range.interval, from: range.from, to: range.to }];
-  const overlayIds = [...new Set(params.overlayNodeIds ?? [])];
-  const starts = bucketStarts(range);
-  // The groups of the cluster (no node) or one node by bucket index: no key strings (building and hashing
-  // them was a fifth of an hour-long series' time in JS).
+  const p: AggregateParams = {
+    segments: [{ level: range.interval, from: range.from, to: range.to }],
+    step: range.step,
+    nodeId: params.nodeId,
+  };
+  // The groups by bucket index: no key strings (building and hashing them was a fifth of an hour-long
+  // series' time in JS).
   const index = (g: HealthGroup) => ((g.ts as number) - range.from) / range.step;
-  const slots = async (nodeId?: string) => {
-    const p: AggregateParams = { segments: seg, step: range.step, nodeId };
-    const out = new Map<number, HealthGroup>();
-    if (fewRowsPerGroup(p)) await readStoredRows(db, p, out, index);
-    else for (const g of (await aggregateHealth(db, p)).values()) out.set(index(g), g);
-    return out;
-  };
-  // An overlay node's rows, one per bucket ((bucket_ts, node_id) is the key of health_*), with only what its
-  // lines show, each parsed straight into its point: one query per node, all at once, each through the
-  // (node_id, bucket_ts) index.
-  const overlayPoints = async (nodeId: string) => {
-    const rows = await queryRows<{ r: string }>(
+  const slots = new Map<number, HealthGroup>();
+  if (fewRowsPerGroup(p)) await readStoredRows(db, p, slots, index);
+  else for (const g of (await aggregateHealth(db, p)).values()) slots.set(index(g), g);
+  return { range, points: bucketStarts(range).map((ts, i) => toHealthPoint(ts, range.step, slots.get(i))) };
+}
+
+/**
+ * One node's line over the cluster charts, a query of its own so that choosing a node fetches only its line.
+ * Its rows, one per bucket ((bucket_ts, node_id) is the key of health_*), read through the (node_id,
+ * bucket_ts) index with only what the lines show, each parsed straight into its point.
+ */
+export async function getOverlaySeries(
+  db: Db,
+  params: RangeParams & { nodeId: string },
+): Promise<OverlaySeries> {
+  const range = resolveRange(params.range, params.nowMs);
+  const seg: Segment[] = [{ level: range.interval, from: range.from, to: range.to }];
+  const [rows, hostnames] = await Promise.all([
+    queryRows<{ r: string }>(
       db,
-      sql`SELECT ${healthRowText(OVERLAY_MEASURES, "none")} AS r FROM ${healthSource(seg, { nodeId })}`,
-    );
-    const points = new Array<OverlayPoint>(starts.length);
-    for (const row of rows) {
-      const p = parseOverlayRow(row.r, range.step);
-      points[(p.ts - range.from) / range.step] = p;
-    }
-    for (let i = 0; i < starts.length; i++) points[i] ??= silentOverlay(starts[i]);
-    return points;
-  };
-  const [main, hostnames, ...overlays] = await Promise.all([
-    slots(params.nodeId),
-    overlayIds.length ? getHostnames(db, overlayIds) : Promise.resolve(new Map<string, string>()),
-    ...overlayIds.map(overlayPoints),
+      sql`SELECT ${healthRowText(OVERLAY_MEASURES, "none")} AS r FROM ${healthSource(seg, { nodeId: params.nodeId })}`,
+    ),
+    getHostnames(db, [params.nodeId]),
   ]);
-  return {
-    range,
-    points: starts.map((ts, i) => toHealthPoint(ts, range.step, main.get(i))),
-    overlays: overlayIds.map((nodeId, i) => ({
-      nodeId,
-      hostname: hostnames.get(nodeId) ?? nodeId,
-      points: overlays[i],
-    })),
-  };
+  const starts = bucketStarts(range);
+  const points = new Array<OverlayPoint>(starts.length);
+  for (const row of rows) {
+    const point = parseOverlayRow(row.r, range.step);
+    points[(point.ts - range.from) / range.step] = point;
+  }
+  for (let i = 0; i < starts.length; i++) points[i] ??= silentOverlay(starts[i]);
+  return { range, nodeId: params.nodeId, hostname: hostnames.get(params.nodeId) ?? params.nodeId, points };
 }
 
 export async function getHostnames(db: Db, ids?: string[]): Promise<Map<string, string>> {

@@ -60,7 +60,14 @@ export type OverlayPoint = {
 export type HealthSeries = {
   range: ResolvedRange;
   points: HealthPoint[];
-  overlays: { nodeId: string; hostname: string; points: OverlayPoint[] }[];
+};
+
+/** One node's overlay lines (`getOverlaySeries`), on the same buckets as the cluster series of that range. */
+export type OverlaySeries = {
+  range: ResolvedRange;
+  nodeId: string;
+  hostname: string;
+  points: OverlayPoint[];
 };
 
 export type Summary = {

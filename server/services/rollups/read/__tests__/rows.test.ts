@@ -10,7 +10,7 @@ import { getVitalsHealth } from "@/server/services/vitals/health";
 import { parseVitalsQuery } from "@/server/services/vitals/params";
 import { CLUSTER_COMPACTED_ID, compactClusterHealth, fillQuantiles } from "../../maintenance";
 import { writeHealth } from "../../write-rollups";
-import { aggregateHealth, getHealthSeries, toHealthPoint } from "../health";
+import { aggregateHealth, getHealthSeries, getOverlaySeries, toHealthPoint } from "../health";
 import { ALL_MEASURES, addHealth, healthRowText, parseHealthRow, VITALS_MEASURES } from "../health-rows";
 import type { HealthPoint } from "../types";
 import { healthRow, insertHealth, insertNode, overlayOf, type Req } from "./seed";
@@ -227,18 +227,17 @@ describe.each(testBackends())("stored-row health reads on %s", (kind) => {
       });
       expect({ node, points: s.points }).toEqual({ node, points: expectedSeries([node]) });
     }
-    const o = await getHealthSeries(db, {
-      range: { from: BASE, to: BASE + SECONDS },
-      overlayNodeIds: [NODES[2], NODES[0]],
-      nowMs: NOW_MS,
-    });
-    expect(o.overlays.map((x) => [x.nodeId, x.hostname])).toEqual([
+    const overlays = await Promise.all(
+      [NODES[2], NODES[0]].map((nodeId) =>
+        getOverlaySeries(db, { range: { from: BASE, to: BASE + SECONDS }, nodeId, nowMs: NOW_MS }),
+      ),
+    );
+    expect(overlays.map((x) => [x.nodeId, x.hostname])).toEqual([
       [NODES[2], "gw-3"],
       [NODES[0], "gw-1"],
     ]);
-    expect(o.overlays[0].points).toEqual(expectedSeries([NODES[2]]).map(overlayOf));
-    expect(o.overlays[1].points).toEqual(expectedSeries([NODES[0]]).map(overlayOf));
-    expect(o.points).toEqual(expectedSeries());
+    expect(overlays[0].points).toEqual(expectedSeries([NODES[2]]).map(overlayOf));
+    expect(overlays[1].points).toEqual(expectedSeries([NODES[0]]).map(overlayOf));
   });
 
   it("matches the SQL aggregate wherever both apply (a node's groups summed in SQL vs read as rows)", async () => {
