@@ -105,6 +105,18 @@ describe.each(testBackends())("ingestBatch on %s", (kind) => {
       sql`SELECT sum(status_5xx) AS n FROM entity_traffic_hours WHERE entity_id = ${SERVICE}`,
     );
     expect(Number(ent.n)).toBe(12);
+    // the cluster's codes as well: the late batch upserts the folded hour's (hour, code) row
+    const cluster = await queryRows<{ grain: string; n: string }>(
+      t.db,
+      sql`SELECT 'minutes' AS grain, sum(count) AS n FROM codes_cluster_minutes
+            WHERE status_code = 503 AND bucket_ts >= to_timestamp(${hour}) AND bucket_ts < to_timestamp(${hour + 3600})
+          UNION ALL SELECT 'hours', sum(count) FROM codes_cluster_hours
+            WHERE status_code = 503 AND bucket_ts = to_timestamp(${hour})`,
+    );
+    expect(cluster.map((r) => [r.grain, Number(r.n)])).toEqual([
+      ["minutes", 5],
+      ["hours", 12],
+    ]);
   });
 
   it("skips events outside a table's window for that table only, and drops expired partitions", async () => {
