@@ -3,12 +3,14 @@
  *
  *   npm run simulate -- --url http://localhost:3000 --nodes 5 --rps 500 --duration 60
  *
- * --duration 0 runs until interrupted. --backfill N first posts the last N minutes (at --backfill-rps)
- * so charts have history, from after the last second the server already has traffic for. --token sends `Authorization: Bearer` (INGEST_TOKEN). --silent-after S makes the
+ * --duration 0 runs until interrupted. --backfill N first posts the last N minutes (at --backfill-rps, by
+ * default the live rate, so the charts show no step where history meets live traffic) so charts have history,
+ * from after the last second the server already has traffic for; each node posts several seconds of it
+ * per batch (backfillChunkSeconds). --token sends `Authorization: Bearer` (INGEST_TOKEN). --silent-after S makes the
  * second-to-last node stop reporting after S seconds; the last node is idle (stats, no requests).
  */
 import { parseArgs } from "node:util";
-import { createCluster } from "@/lib/simulator/cluster";
+import { createCluster, type NativeBatch } from "@/lib/simulator/cluster";
 import { TrafficDriver } from "@/lib/simulator/driver";
 
 const { values } = parseArgs({
@@ -18,7 +20,7 @@ const { values } = parseArgs({
     rps: { type: "string", default: "500" },
     duration: { type: "string", default: "60" },
     backfill: { type: "string", default: "0" },
-    "backfill-rps": { type: "string", default: "50" },
+    "backfill-rps": { type: "string" },
     "silent-after": { type: "string", default: "30" },
     seed: { type: "string", default: "42" },
     token: { type: "string", default: process.env.INGEST_TOKEN ?? "" },
@@ -84,7 +86,34 @@ async function backfillFrom(from: number): Promise<number> {
 }
 
 async function sendSecond(driver: TrafficDriver, second: number): Promise<void> {
-  const batches = driver.batchesFor(second);
+  await sendBatches(driver.batchesFor(second));
+}
+
+/**
+ * History goes in batches of several seconds per node, as a node that buffered while Gatewatch was away would
+ * send it: a 10-minute backfill at 200 req/s is 300 posts instead of 3,000. At most 10 s and about 5,000
+ * requests (~2.5 MB) per batch, well under the ingest body limit.
+ */
+function backfillChunkSeconds(rps: number, nodes: number): number {
+  return Math.max(1, Math.min(10, Math.floor((5000 * nodes) / Math.max(1, rps))));
+}
+
+/** One batch per node for the seconds [from, to): the per-second batches concatenated, under the first one's id. */
+function batchesForSeconds(driver: TrafficDriver, from: number, to: number): NativeBatch[] {
+  const byNode = new Map<string, NativeBatch>();
+  for (let s = from; s < to; s++)
+    for (const b of driver.batchesFor(s)) {
+      const merged = byNode.get(b.node.id);
+      if (!merged) byNode.set(b.node.id, b);
+      else {
+        merged.requests.push(...b.requests);
+        merged.stats.push(...b.stats);
+      }
+    }
+  return [...byNode.values()];
+}
+
+async function sendBatches(batches: NativeBatch[]): Promise<void> {
   const acknowledged = await Promise.all(batches.map((b) => post(b)));
   // Only acknowledged batches count: those are the events Gatewatch promised to keep.
   sent += batches.reduce((n, b, i) => n + (acknowledged[i] ? b.requests.length : 0), 0);
@@ -96,18 +125,20 @@ async function main() {
   const backfillMinutes = Number(values.backfill);
   if (backfillMinutes > 0) {
     const history = new TrafficDriver(cluster, {
-      rps: Number(values["backfill-rps"]),
+      rps: Number(values["backfill-rps"] ?? values.rps),
       silentAfter: Number.POSITIVE_INFINITY,
       runId: `bf${now.toString(36)}`,
     });
     // Posting history takes a while; keep going until caught up with the clock so live traffic continues
     // without a hole (which the dashboard would rightly show as "silent").
     const from = await backfillFrom(now - backfillMinutes * 60);
+    const chunk = backfillChunkSeconds(history.options.rps, cluster.nodes.length);
     let s = from;
     while (s < Math.floor(Date.now() / 1000)) {
       const upTo = Math.floor(Date.now() / 1000);
       const batch: Promise<void>[] = [];
-      for (; s < upTo && batch.length < 8; s++) batch.push(sendSecond(history, s));
+      for (; s < upTo && batch.length < 4; s = Math.min(upTo, s + chunk))
+        batch.push(sendBatches(batchesForSeconds(history, s, Math.min(upTo, s + chunk))));
       await Promise.all(batch);
     }
     if (!values.quiet)
