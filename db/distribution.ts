@@ -13,30 +13,20 @@ export type Distribution =
 
 const byNode = (colocateWith: string | "none") =>
   ({ kind: "distributed", column: "node_id", colocateWith, partitioned: true }) as const;
+const local = (reason: string) => ({ kind: "local", reason }) as const;
+/** The cluster-wide rollups: no node or entity column, a few rows per bucket (scale-notes §2). */
+const CLUSTER_ROWS = local("a few rows per bucket for the whole cluster");
 
 export const DISTRIBUTION: Record<string, { table: PgTable; distribution: Distribution }> = {
   // Health and per-node codes: per-node pages are router queries; cluster charts fan out (few rows).
   health_seconds: { table: schema.healthSeconds, distribution: byNode("none") },
   health_minutes: { table: schema.healthMinutes, distribution: byNode("health_seconds") },
   health_hours: { table: schema.healthHours, distribution: byNode("health_seconds") },
-  // Cluster rows have no high-cardinality column (node_id is one of 8 shard sentinels): local, like cluster classes.
-  health_cluster_seconds: {
-    table: schema.healthClusterSeconds,
-    distribution: { kind: "local", reason: "one row per bucket for the whole cluster" },
-  },
-  health_cluster_minutes: {
-    table: schema.healthClusterMinutes,
-    distribution: { kind: "local", reason: "one row per bucket for the whole cluster" },
-  },
-  // Exact codes of the whole cluster: no node or entity column, a few rows per bucket (scale-notes §2).
-  codes_cluster_minutes: {
-    table: schema.codesClusterMinutes,
-    distribution: { kind: "local", reason: "one row per bucket and code for the whole cluster" },
-  },
-  codes_cluster_hours: {
-    table: schema.codesClusterHours,
-    distribution: { kind: "local", reason: "one row per bucket and code for the whole cluster" },
-  },
+  // Cluster rows have no high-cardinality column (node_id is one of 8 shard sentinels; the code tables have none).
+  health_cluster_seconds: { table: schema.healthClusterSeconds, distribution: CLUSTER_ROWS },
+  health_cluster_minutes: { table: schema.healthClusterMinutes, distribution: CLUSTER_ROWS },
+  codes_cluster_minutes: { table: schema.codesClusterMinutes, distribution: CLUSTER_ROWS },
+  codes_cluster_hours: { table: schema.codesClusterHours, distribution: CLUSTER_ROWS },
   codes_node_minutes: { table: schema.codesNodeMinutes, distribution: byNode("health_seconds") },
   codes_node_hours: { table: schema.codesNodeHours, distribution: byNode("health_seconds") },
   codes_unmatched_minutes: { table: schema.codesUnmatchedMinutes, distribution: byNode("health_seconds") },
@@ -115,11 +105,11 @@ export const DISTRIBUTION: Record<string, { table: PgTable; distribution: Distri
   },
   rollup_hour_folds: {
     table: schema.rollupHourFolds,
-    distribution: { kind: "local", reason: "coordinator bookkeeping" },
+    distribution: local("coordinator bookkeeping"),
   },
   statsd_delivery: {
     table: schema.statsdDelivery,
-    distribution: { kind: "local", reason: "one small row per plugin and process" },
+    distribution: local("one small row per plugin and process"),
   },
   // Entities: small, joined everywhere, unique names; never written per batch (R11).
   workspaces: { table: schema.workspaces, distribution: { kind: "reference" } },

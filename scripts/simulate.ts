@@ -3,11 +3,11 @@
  *
  *   npm run simulate -- --url http://localhost:3000 --nodes 5 --rps 500 --duration 60
  *
- * --duration 0 runs until interrupted. --backfill N first posts the last N minutes (at --backfill-rps, by
- * default the live rate, so the charts show no step where history meets live traffic) so charts have history,
- * from after the last second the server already has traffic for; each node posts several seconds of it
- * per batch (backfillChunkSeconds). --token sends `Authorization: Bearer` (INGEST_TOKEN). --silent-after S makes the
- * second-to-last node stop reporting after S seconds; the last node is idle (stats, no requests).
+ * --duration 0 runs until interrupted. --backfill N first posts the last N minutes so charts have history:
+ * from after the last second the server already has traffic for, at --backfill-rps (default: the live rate,
+ * so no step shows where history meets live traffic), several seconds per batch and node. --token sends
+ * `Authorization: Bearer` (INGEST_TOKEN). --silent-after S makes the second-to-last node stop reporting after
+ * S seconds; the last node is idle (stats, no requests).
  */
 import { parseArgs } from "node:util";
 import { createCluster, type NativeBatch } from "@/lib/simulator/cluster";
@@ -85,10 +85,6 @@ async function backfillFrom(from: number): Promise<number> {
   }
 }
 
-async function sendSecond(driver: TrafficDriver, second: number): Promise<void> {
-  await sendBatches(driver.batchesFor(second));
-}
-
 /**
  * History goes in batches of several seconds per node, as a node that buffered while Gatewatch was away would
  * send it: a 10-minute backfill at 200 req/s is 300 posts instead of 3,000. At most 10 s and about 5,000
@@ -137,8 +133,11 @@ async function main() {
     while (s < Math.floor(Date.now() / 1000)) {
       const upTo = Math.floor(Date.now() / 1000);
       const batch: Promise<void>[] = [];
-      for (; s < upTo && batch.length < 4; s = Math.min(upTo, s + chunk))
-        batch.push(sendBatches(batchesForSeconds(history, s, Math.min(upTo, s + chunk))));
+      while (s < upTo && batch.length < 4) {
+        const end = Math.min(upTo, s + chunk);
+        batch.push(sendBatches(batchesForSeconds(history, s, end)));
+        s = end;
+      }
       await Promise.all(batch);
     }
     if (!values.quiet)
@@ -159,7 +158,7 @@ async function main() {
   for (let second = start; !stop && (duration <= 0 || second < start + duration); second++) {
     const wait = second * 1000 - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    await sendSecond(driver, second);
+    await sendBatches(driver.batchesFor(second));
     if (!values.quiet && (second - start) % 10 === 0)
       console.log(`t+${second - start}s: ${sent} requests sent, ${failed} batches failed`);
   }

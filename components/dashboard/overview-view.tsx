@@ -36,7 +36,7 @@ export function OverviewView() {
     combine: overlaysByChoice,
   });
   const nodes = useQuery(trpc.dashboard.nodes.queryOptions({ range: time.input }, live));
-  const overlay = time.nodes.length ? time.nodes : undefined;
+  const overlayIds = time.nodes.length ? time.nodes : undefined;
 
   return (
     <>
@@ -46,7 +46,7 @@ export function OverviewView() {
         actions={
           <>
             <DownloadLink
-              href={exportHref("page", time.input, { page: "overview", overlay }, time.tz)}
+              href={exportHref("page", time.input, { page: "overview", overlay: overlayIds }, time.tz)}
               label="Export page as CSV"
               text="Export page"
             />
@@ -66,7 +66,7 @@ export function OverviewView() {
         overlays={overlays}
         {...queryState(health)}
         time={time}
-        csvHref={exportHref("health", time.input, { overlay }, time.tz)}
+        csvHref={exportHref("health", time.input, { overlay: overlayIds }, time.tz)}
         classesCsvHref={exportHref("status-classes", time.input, {}, time.tz)}
       />
     </>

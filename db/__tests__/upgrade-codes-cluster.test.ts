@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { event } from "@/server/services/ingest/__tests__/oracle";
 import { ingestBatch } from "@/server/services/ingest/ingest-batch";
 import { ensurePartitions, foldHour } from "@/server/services/rollups/maintenance";
 import { getStatusCodeSeries } from "@/server/services/rollups/read/codes";
@@ -104,27 +105,7 @@ describe.each(testBackends())("upgrading to the cluster code tables (0008) on %s
       batchId: "after-upgrade",
       node: { id: NODES[1], hostname: "gw-2", version: null },
       stats: [],
-      events: [500, 200].map((status, i) => ({
-        startedAt: (minutes[3] + i) * 1000,
-        serviceId: null,
-        serviceName: null,
-        serviceHost: null,
-        routeId: null,
-        routeName: null,
-        apiId: null,
-        apiName: null,
-        consumerId: null,
-        consumerUsername: null,
-        consumerCustomId: null,
-        workspaceId: null,
-        workspaceName: null,
-        status,
-        requestSize: 1,
-        responseSize: 1,
-        latRequest: 3,
-        latKong: 1,
-        latProxy: 2,
-      })),
+      events: [500, 200].map((status, i) => event((minutes[3] + i) * 1000, { status })),
     });
     expect(await foldHour(t.db, hour + 3600)).toBe(true);
     const series = await getStatusCodeSeries(t.db, {

@@ -63,14 +63,14 @@ export type EntityRow = {
 
 /** Minute-grain code and entity rows, per table (the same shapes serve the hour tables). */
 export type CodeTables = {
-  /** the batch's codes with no key (k1..k3 empty): the cluster's delta, as a batch comes from one node */
-  codesCluster: CodeRow[];
   codesNode: CodeRow[];
   codesUnmatched: CodeRow[];
   codesRoute: CodeRow[];
   codesApi: CodeRow[];
   codesConsumerRoute: CodeRow[];
   entityTraffic: EntityRow[];
+  /** the batch's codes with no key (k1..k3 empty): the cluster's delta, as a batch comes from one node */
+  codesCluster: CodeRow[];
 };
 
 export type BatchAggregate = {
@@ -192,13 +192,13 @@ function emptyEntity(bucket: number, entityId: string, kind: EntityKind): Entity
 
 export function emptyTables(): CodeTables {
   return {
-    codesCluster: [],
     codesNode: [],
     codesUnmatched: [],
     codesRoute: [],
     codesApi: [],
     codesConsumerRoute: [],
     entityTraffic: [],
+    codesCluster: [],
   };
 }
 
@@ -247,13 +247,13 @@ export function foldCodeTables(t: CodeTables, grain: number): CodeTables {
     agg.bytesOut += r.bytesOut;
   }
   return {
-    codesCluster: codes(t.codesCluster),
     codesNode: codes(t.codesNode),
     codesUnmatched: codes(t.codesUnmatched),
     codesRoute: codes(t.codesRoute),
     codesApi: codes(t.codesApi),
     codesConsumerRoute: codes(t.codesConsumerRoute),
     entityTraffic: [...m.values()],
+    codesCluster: codes(t.codesCluster),
   };
 }
 

@@ -77,13 +77,13 @@ export function parseIngestBody(bytes: Uint8Array, spec: ParseSpec): IngestBatch
 }
 
 const FAMILIES: [keyof CodeTables, string][] = [
-  ["codesCluster", "codes_cluster"],
   ["codesNode", "codes_node"],
   ["codesUnmatched", "codes_unmatched"],
   ["codesRoute", "codes_route"],
   ["codesApi", "codes_api"],
   ["codesConsumerRoute", "codes_consumer_route"],
   ["entityTraffic", "entity_traffic"],
+  ["codesCluster", "codes_cluster"],
 ];
 
 /** Aggregates a validated batch and applies each table's window: rows outside are skipped for that table only (scale-notes §3.3). */

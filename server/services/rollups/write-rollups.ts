@@ -273,15 +273,15 @@ export async function writeHealth(
 
 /**
  * Keys of each code table, in conflict-key order after bucket_ts; k1..k3 of CodeRow map onto them. The
- * cluster table has none: one row per (bucket, code).
+ * cluster table has none: one row per (bucket, code). In the order every transaction writes them (R6).
  */
 export const CODE_TABLE_KEYS = {
-  codes_cluster: [],
   codes_node: ["node_id"],
   codes_unmatched: ["node_id"],
   codes_route: ["route_id", "service_id"],
   codes_api: ["api_id"],
   codes_consumer_route: ["consumer_id", "route_id", "service_id"],
+  codes_cluster: [],
 } as const;
 export type CodeFamily = keyof typeof CODE_TABLE_KEYS;
 export type Grain = "minutes" | "hours";

@@ -8,6 +8,7 @@ import {
   readNodeVitals,
   type VitalsMeasures,
 } from "../rollups/read/health";
+import { average } from "../rollups/read/health-rows";
 import { invalidParam, VITALS_LEVEL, VITALS_WIDTH, type VitalsQuery } from "./params";
 
 /** The nine health values, in the order every Vitals backend uses (kong-vitals §0.1: averages last). */
@@ -72,8 +73,8 @@ function nine(a: VitalsMeasures): Cell[] {
     u ? a.ulatMin : null,
     u ? a.ulatMax : null,
     a.requests,
-    p ? Math.round(a.platSum / a.platCount) : null,
-    u ? Math.round(a.ulatSum / a.ulatCount) : null,
+    average(a.platSum, a.platCount),
+    average(a.ulatSum, a.ulatCount),
   ];
 }
 

@@ -8,34 +8,9 @@ import { dropExpiredPartitions, foldHour, listPartitions } from "@/server/servic
 import { ingestBatch } from "../ingest-batch";
 import type { IngestObserver } from "../observer";
 import type { IngestBatch, IngestEvent } from "../types";
-import { ALL_TABLES, oracle, simulate, snapshot } from "./oracle";
+import { ALL_TABLES, event, oracle, simulate, snapshot } from "./oracle";
 
 const RETENTION = { seconds: 3600, minutes: 90_000, hours: 30 * 86_400 };
-
-function event(startedAt: number, over: Partial<IngestEvent> = {}): IngestEvent {
-  return {
-    startedAt,
-    serviceId: null,
-    serviceName: null,
-    serviceHost: null,
-    routeId: null,
-    routeName: null,
-    apiId: null,
-    apiName: null,
-    consumerId: null,
-    consumerUsername: null,
-    consumerCustomId: null,
-    workspaceId: null,
-    workspaceName: null,
-    status: 200,
-    requestSize: 10,
-    responseSize: 20,
-    latRequest: 5,
-    latKong: 1,
-    latProxy: 4,
-    ...over,
-  };
-}
 
 const NODE = { id: "6f1c2d4e-0000-4000-8000-000000000001", hostname: "gw-t", version: "3.9.3" };
 const SERVICE = "6f1c2d4e-0000-4000-8000-0000000000a1";

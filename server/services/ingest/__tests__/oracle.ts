@@ -4,8 +4,34 @@ import { ZERO_UUID } from "@/db/schema/rollups";
 import { bucketOf, ENTITY_HISTOGRAM, HEALTH_HISTOGRAM } from "@/lib/histogram";
 import { createCluster, generateRequest, generateStats, type NativeBatch } from "@/lib/simulator/cluster";
 import { createRng } from "@/lib/simulator/random";
-import type { IngestBatch } from "../types";
+import type { IngestBatch, IngestEvent } from "../types";
 import { validateNativeBatch } from "../validate";
+
+/** One validated request event with plain values: a service-less 200; `over` sets what a test is about. */
+export function event(startedAt: number, over: Partial<IngestEvent> = {}): IngestEvent {
+  return {
+    startedAt,
+    serviceId: null,
+    serviceName: null,
+    serviceHost: null,
+    routeId: null,
+    routeName: null,
+    apiId: null,
+    apiName: null,
+    consumerId: null,
+    consumerUsername: null,
+    consumerCustomId: null,
+    workspaceId: null,
+    workspaceName: null,
+    status: 200,
+    requestSize: 10,
+    responseSize: 20,
+    latRequest: 5,
+    latKong: 1,
+    latProxy: 4,
+    ...over,
+  };
+}
 
 /**
  * A deliberately naive oracle: every rollup recomputed per event from the raw batches, in a different
@@ -263,13 +289,13 @@ export const ALL_TABLES = [
   "health_minutes",
   "health_hours",
   ...[
-    "codes_cluster",
     "codes_node",
     "codes_unmatched",
     "codes_route",
     "codes_api",
     "codes_consumer_route",
     "entity_traffic",
+    "codes_cluster",
   ].flatMap((f) => [`${f}_minutes`, `${f}_hours`]),
 ];
 

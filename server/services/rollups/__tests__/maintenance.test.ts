@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, createPostgresDb, queryRows } from "@/db/client";
 import { createTestDb, type TestDb, testBackends } from "@/db/testing";
+import { event } from "@/server/services/ingest/__tests__/oracle";
 import { ingestBatch } from "@/server/services/ingest/ingest-batch";
 import type { IngestBatch } from "@/server/services/ingest/types";
 import {
@@ -24,27 +25,7 @@ function batch(id: string, atS: number, n: number): IngestBatch {
     batchId: id,
     node: NODE,
     stats: [],
-    events: Array.from({ length: n }, (_, i) => ({
-      startedAt: atS * 1000 + i,
-      serviceId: SERVICE,
-      serviceName: null,
-      serviceHost: null,
-      routeId: null,
-      routeName: null,
-      apiId: null,
-      apiName: null,
-      consumerId: null,
-      consumerUsername: null,
-      consumerCustomId: null,
-      workspaceId: null,
-      workspaceName: null,
-      status: 200,
-      requestSize: 1,
-      responseSize: 1,
-      latRequest: 3,
-      latKong: 1,
-      latProxy: 2,
-    })),
+    events: Array.from({ length: n }, (_, i) => event(atS * 1000 + i, { serviceId: SERVICE })),
   };
 }
 

@@ -3,14 +3,15 @@ import { HEALTH_SUMS } from "../write-rollups";
 import type { HealthAgg, HealthGroup, Quantiles, VitalsMeasures } from "./health";
 import type { BucketState, OverlayPoint } from "./types";
 
-/**
+/*
  * Stored health rows read as they are, for series whose groups hold one stored row (a node's bucket: the
  * (bucket_ts, node_id) key of health_*) or a few (≤ 8 cluster shard rows per bucket, usually 1 once
  * maintenance compacted them): no GROUP BY and no histogram merge in SQL. Each row crosses the wire as one
- * text column, "ts,requests,…,status_other|plat cells|ulat cells": through postgres.js, an hour of every
- * node's seconds (71k rows) took ~300 ms as 22 columns and ~75 ms as one text (with both histograms ~430 ms
- * against ~170 ms; bench/queries.ts database, PostgreSQL 15).
+ * text column (healthRowText): through postgres.js, an hour of every node's seconds (71k rows) took ~300 ms
+ * as 22 columns and ~75 ms as one text (with both histograms ~430 ms against ~170 ms; bench/queries.ts
+ * database, PostgreSQL 15).
  */
+
 /** NULL while a row has no latency sample; sent as empty fields. */
 const LATENCY_BOUNDS = ["plat_min", "plat_max", "ulat_min", "ulat_max"];
 

@@ -205,7 +205,7 @@ export async function insertEntityTraffic(
   });
 }
 
-/** What an overlay line shows of a full point: the projection getHealthSeries' overlays must equal. */
+/** What an overlay line shows of a full point: the projection getOverlaySeries' points must equal. */
 export function overlayOf(p: HealthPoint): OverlayPoint {
   return {
     ts: p.ts,
