@@ -15,6 +15,7 @@ import {
   type HealthRow,
 } from "./aggregate";
 import { catalogEntities, type EntityCatalog } from "./discover-entities";
+import { scanNativeBatch } from "./scan-native";
 import type { IngestBatch, IngestNode, NodeStatsSample } from "./types";
 import { validateKongEntries, validateNativeBatch } from "./validate";
 
@@ -63,8 +64,16 @@ export type SplitTables = {
   old: CodeTables;
 };
 
-/** JSON.parse + validation of a request body; a ValidationError names every bad field. */
+/**
+ * A request body as a validated batch; a ValidationError names every bad field. Native bodies in the form
+ * gateways send take the one-pass reader (scan-native.ts); anything else, and every 400, is JSON.parse +
+ * validation.
+ */
 export function parseIngestBody(bytes: Uint8Array, spec: ParseSpec): IngestBatch {
+  if (spec.format === "native") {
+    const batch = scanNativeBatch(bytes);
+    if (batch) return batch;
+  }
   let body: unknown;
   try {
     body = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
