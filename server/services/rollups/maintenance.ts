@@ -266,7 +266,8 @@ async function vacuumMinutes(db: Db, hour: number): Promise<void> {
  * (the caller holds the exclusive fold lock): from then on ingest writes that hour to the hour tables, so
  * nothing appends to these rows any more. One statement per table; readers see the old or the new rows,
  * with equal sums either way. Rows are written in key order, so one consumer's rows of the hour share a few
- * pages for the indexes indexFoldedMinutes adds.
+ * pages for the indexes indexFoldedMinutes adds, and one kind's entity rows (services, say) fill pages of
+ * their own.
  */
 async function compactMinutes(tx: Db, hour: number): Promise<void> {
   const range = sql`bucket_ts >= to_timestamp(${hour}) AND bucket_ts < to_timestamp(${hour + 3600})`;
@@ -281,7 +282,7 @@ async function compactMinutes(tx: Db, hour: number): Promise<void> {
   const cols = [...ENTITY_SUMS, "rlat_hist"];
   await tx.execute(
     sql`${sql.raw("WITH gone AS (DELETE FROM entity_traffic_minutes WHERE ")}${range}${sql.raw(
-      ` RETURNING bucket_ts, entity_id, kind, ${cols.join(", ")}) INSERT INTO entity_traffic_minutes (bucket_ts, entity_id, kind, ${cols.join(", ")}) SELECT bucket_ts, entity_id, kind, ${ENTITY_SUMS.map((c) => `sum(${c})`).join(", ")}, gw_hist_sum(rlat_hist) FROM gone GROUP BY bucket_ts, entity_id, kind`,
+      ` RETURNING bucket_ts, entity_id, kind, ${cols.join(", ")}) INSERT INTO entity_traffic_minutes (bucket_ts, entity_id, kind, ${cols.join(", ")}) SELECT bucket_ts, entity_id, kind, ${ENTITY_SUMS.map((c) => `sum(${c})`).join(", ")}, gw_hist_sum(rlat_hist) FROM gone GROUP BY bucket_ts, entity_id, kind ORDER BY kind, entity_id, bucket_ts`,
     )}`,
   );
 }
@@ -300,6 +301,10 @@ const FOLDED_MINUTE_INDEXES: { table: string; suffix: string; columns: string }[
   { table: "codes_consumer_route_minutes", suffix: "consumer", columns: "consumer_id, bucket_ts" },
   { table: "codes_route_minutes", suffix: "service", columns: "service_id, bucket_ts" },
   { table: "codes_route_minutes", suffix: "route", columns: "route_id, bucket_ts" },
+  // Entity tables read one kind: a range starting inside a folded hour read all of its 25k rows for the
+  // 3.8k services' (bench:queries data), 25 ms; through this index, on pages compactMinutes filled one
+  // kind at a time, 2 ms (service 24 h 35 → 27 ms, route 50 → 42, consumer 70 → 66 in psql).
+  { table: "entity_traffic_minutes", suffix: "kind", columns: "kind, bucket_ts" },
 ];
 
 async function indexFoldedMinutes(tx: Db, hour: number): Promise<void> {

@@ -15,6 +15,7 @@ import {
   startMaintenance,
 } from "../maintenance";
 import { getStatusCodeSeries } from "../read/codes";
+import { getEntityTable } from "../read/entities";
 import { aggregateHealth, getHealthSeries, toHealthPoint } from "../read/health";
 
 const NODE = { id: "3c4d5e6f-0000-4000-8000-000000000001", hostname: "gw-m", version: null };
@@ -156,7 +157,7 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
     expect((await getHealthSeries(t.db, { range, nowMs: nowS * 1000 })).points).toEqual(withLate);
   });
 
-  it("indexes and vacuums a folded hour's consumer×route and route minutes; entity series read the same", async () => {
+  it("indexes and vacuums a folded hour's consumer×route, route and entity minutes; entity reads stay the same", async () => {
     // A database of its own: the other tests' maintenance passes fold every closed hour.
     const own = await createTestDb(kind);
     const db = own.db;
@@ -201,6 +202,15 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
     expect(before[1].totals).toEqual({ "200": 8, "401": 8 });
     expect(before[2].totals).toEqual({ "200": 15, "401": 13 });
     expect(before[3].totals).toEqual(before[2].totals);
+    // the consumers table from minute 2: a range starting inside a folded hour (the kind index)
+    const consumerTable = () =>
+      getEntityTable(db, {
+        range: { from: hour + 120, to: hour + 3600 },
+        kind: "consumer",
+        nowMs: nowS * 1000,
+      });
+    const tableBefore = await consumerTable();
+    expect(tableBefore.rows.filter((r) => r.requests > 0).map((r) => r.requests)).toEqual([12, 9]); // minutes 2, 2 and 30 of 1, 2, 2, 30
     expect(await foldHour(db, hour)).toBe(true);
     const partition = (await listPartitions(db, "codes_consumer_route_minutes")).find(
       (p) => p.start === hour,
@@ -219,6 +229,14 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
       "btree (route_id, bucket_ts)",
       "btree (service_id, bucket_ts)",
     ]);
+    const entityPartition = (await listPartitions(db, "entity_traffic_minutes")).find(
+      (p) => p.start === hour,
+    );
+    const entityIndexes = await queryRows<{ def: string }>(
+      db,
+      sql`SELECT indexdef AS def FROM pg_indexes WHERE tablename = ${entityPartition?.name}`,
+    );
+    expect(entityIndexes.map((i) => i.def.replace(/.* USING /, ""))).toEqual(["btree (kind, bucket_ts)"]);
     // VACUUM (ANALYZE) ran: statistics count the compacted rows and every page is all-visible.
     const [stats] = await queryRows<{ tuples: unknown; pages: unknown; visible: unknown; live: unknown }>(
       db,
@@ -231,6 +249,7 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
     expect(Number(stats.visible)).toBe(Number(stats.pages));
     expect(Number(stats.pages)).toBeGreaterThan(0);
     expect(await entitySeries()).toEqual(before);
+    expect(await consumerTable()).toEqual(tableBefore);
     await own.close();
   });
 
