@@ -181,6 +181,24 @@ describe("scanNativeBatch: the one-pass reader of native bodies", () => {
     }
   });
 
+  it("reads many similar names, and leaves spans crafted to share a hash to the general path", () => {
+    const withServices = (name: (i: number) => string) => {
+      const body = base();
+      const first = (body.requests as Json[])[0];
+      body.requests = Array.from({ length: 200 }, (_, i) => ({
+        ...first,
+        service: { id: SVC, name: name(i), host: `${name(i)}.ns.svc.cluster.local` },
+      }));
+      return JSON.stringify(body);
+    };
+    const pad3 = (i: number) => String(i).padStart(3, "0");
+    expect(agrees(withServices((i) => `svc-${pad3(i)}`))).toBe(true);
+    // equal length, equal first and last 16 bytes: every name shares one hash, past the probe limit
+    const crafted = withServices((i) => `${"a".repeat(17)}${pad3(i)}${"b".repeat(20)}`);
+    expect(scanNativeBatch(Buffer.from(crafted))).toBeNull();
+    expect(parseIngestBody(Buffer.from(crafted), { format: "native" })).toEqual(general(crafted));
+  });
+
   it("never disagrees with the validator on randomly damaged bodies", () => {
     const rng = createRng(99);
     const original = Buffer.from(JSON.stringify(base()));
