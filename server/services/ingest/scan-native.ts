@@ -36,6 +36,8 @@ const MINUS = 45;
 const ZERO = 48;
 const NINE = 57;
 
+/** firstMember/nextMember: the object has no more members. */
+const END = -1;
 const MAX_TEXT = 512; // validate.ts text()
 const MS_MAX = 8_640_000_000_000; // validate.ts: the largest JS Date
 const LATENCY_MAX = 86_400_000;
@@ -149,19 +151,25 @@ class Scanner {
   pos = 0;
   keyStart = 0;
   keyEnd = 0;
+  /** seen-bits of the objects being read, by nesting depth (firstMember) */
+  private readonly seen = new Int32Array(4);
+  private depth = 0;
   private readonly text: Interner;
   private readonly uuids: Interner;
 
   constructor(private readonly buf: Uint8Array) {
-    const decode = (start: number, end: number) =>
-      Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString("utf8");
     this.text = new Interner(buf, (start, end) => {
-      const s = decode(start, end);
+      const s = this.decode(start, end);
       return s.length <= MAX_TEXT ? s : null;
     });
     this.uuids = new Interner(buf, (start, end) =>
-      end - start === 36 ? normalizeUuid(decode(start, end)) : null,
+      end - start === 36 ? normalizeUuid(this.decode(start, end)) : null,
     );
+  }
+
+  /** The UTF-8 text of bytes [start, end). */
+  decode(start: number, end: number): string {
+    return Buffer.from(this.buf.buffer, this.buf.byteOffset + start, end - start).toString("utf8");
   }
 
   ws(): number {
@@ -306,12 +314,43 @@ class Scanner {
     return true;
   }
 
-  /** Opens an object; false when it is empty. */
-  open(): boolean {
+  /**
+   * Members of an object, as key indexes into `keys`:
+   * `for (let k = this.firstMember(KEYS); k !== END; k = this.nextMember(KEYS))` reads each value in the
+   * loop body. Members whose key is not in `keys` are skipped; a key seen twice in one object gives up
+   * (JSON.parse keeps the last). Objects read this way nest (an event, its response), so each level keeps
+   * its own seen-bits.
+   */
+  firstMember(keys: readonly Uint8Array[]): number {
     this.expect(LBRACE);
-    if (this.ws() !== RBRACE) return true;
+    this.seen[++this.depth] = 0;
+    if (this.ws() !== RBRACE) return this.member(keys);
     this.pos++;
-    return false;
+    this.depth--;
+    return END;
+  }
+
+  nextMember(keys: readonly Uint8Array[]): number {
+    if (this.more(RBRACE)) return this.member(keys);
+    this.depth--;
+    return END;
+  }
+
+  private member(keys: readonly Uint8Array[]): number {
+    for (;;) {
+      const k = this.keyIndex(keys);
+      if (k >= 0) {
+        const bit = 1 << k;
+        if (this.seen[this.depth] & bit) throw GIVE_UP;
+        this.seen[this.depth] |= bit;
+        return k;
+      }
+      this.skip();
+      if (!this.more(RBRACE)) {
+        this.depth--;
+        return END;
+      }
+    }
   }
 
   /** Consumes `"key":` and returns the key's index in `keys`, or -1 for a key the fast path does not read. */
@@ -330,12 +369,6 @@ class Scanner {
     return -1;
   }
 
-  /** Marks key `k` read; JSON.parse keeps the last of repeated keys, the fast path gives up on them. */
-  once(seen: number, k: number): number {
-    if (seen & (1 << k)) throw GIVE_UP;
-    return seen | (1 << k);
-  }
-
   event(): IngestEvent {
     const e: IngestEvent = {
       startedAt: -1,
@@ -351,112 +384,64 @@ class Scanner {
       consumerCustomId: null,
       workspaceId: null,
       workspaceName: null,
-      status: 0,
+      status: -1,
       requestSize: 0,
       responseSize: 0,
       latRequest: null,
       latKong: null,
       latProxy: null,
     };
-    let seen = 0;
-    if (this.open())
-      do {
-        const k = this.keyIndex(EVENT_KEYS);
-        if (k < 0) {
-          this.skip();
-          continue;
-        }
-        seen = this.once(seen, k);
-        if (k === EV_STARTED_AT) {
-          this.ws();
-          e.startedAt = this.uint(MS_MAX);
-        } else if (this.null()) {
-          if (k === EV_RESPONSE) throw GIVE_UP; // required
-        } else if (k === EV_REQUEST) this.request(e);
-        else if (k === EV_RESPONSE) this.response(e);
-        else if (k === EV_LATENCIES) this.latencies(e);
-        else this.entity(e, k);
-      } while (this.more(RBRACE));
-    if (e.startedAt < 0 || e.status === 0) throw GIVE_UP;
-    return e;
-  }
-
-  request(e: IngestEvent): void {
-    let seen = 0;
-    if (this.open())
-      do {
-        const k = this.keyIndex(SIZE_KEYS);
-        if (k < 0) this.skip();
-        else {
-          seen = this.once(seen, k);
+    for (let k = this.firstMember(EVENT_KEYS); k !== END; k = this.nextMember(EVENT_KEYS)) {
+      if (k === EV_STARTED_AT) {
+        this.ws();
+        e.startedAt = this.uint(MS_MAX);
+      } else if (this.null()) {
+        // null reads as absent; a null response fails the required-status check below
+      } else if (k === EV_REQUEST) {
+        for (let r = this.firstMember(SIZE_KEYS); r !== END; r = this.nextMember(SIZE_KEYS))
           e.requestSize = this.sizeOrNull();
+      } else if (k === EV_RESPONSE) {
+        for (let r = this.firstMember(RESPONSE_KEYS); r !== END; r = this.nextMember(RESPONSE_KEYS)) {
+          if (r === 0) {
+            this.ws();
+            e.status = this.uint(999);
+            if (e.status < 100) throw GIVE_UP;
+          } else e.responseSize = this.sizeOrNull();
         }
-      } while (this.more(RBRACE));
-  }
-
-  response(e: IngestEvent): void {
-    let seen = 0;
-    if (this.open())
-      do {
-        const k = this.keyIndex(RESPONSE_KEYS);
-        if (k < 0) {
-          this.skip();
-          continue;
+      } else if (k === EV_LATENCIES) {
+        for (let l = this.firstMember(LATENCY_KEYS); l !== END; l = this.nextMember(LATENCY_KEYS)) {
+          const v = this.latency();
+          if (l === 0) e.latRequest = v;
+          else if (l === 1) e.latKong = v;
+          else e.latProxy = v;
         }
-        seen = this.once(seen, k);
-        if (k === 0) {
-          this.ws();
-          e.status = this.uint(999);
-          if (e.status < 100) throw GIVE_UP;
-        } else e.responseSize = this.sizeOrNull();
-      } while (this.more(RBRACE));
-    if (!(seen & 1)) throw GIVE_UP; // status is required
-  }
-
-  latencies(e: IngestEvent): void {
-    let seen = 0;
-    if (this.open())
-      do {
-        const k = this.keyIndex(LATENCY_KEYS);
-        if (k < 0) {
-          this.skip();
-          continue;
-        }
-        seen = this.once(seen, k);
-        const v = this.latency();
-        if (k === 0) e.latRequest = v;
-        else if (k === 1) e.latKong = v;
-        else e.latProxy = v;
-      } while (this.more(RBRACE));
+      } else this.entity(e, k);
+    }
+    // started_at and response.status are required
+    if (e.startedAt < 0 || e.status < 0) throw GIVE_UP;
+    return e;
   }
 
   /** `{id, …names}` of a service, route, api, consumer or workspace (event key `k`): the id is required. */
   entity(e: IngestEvent, k: number): void {
     const names = ENTITY_NAMES[k];
     let id: string | null = null;
-    let seen = 0;
-    if (this.open())
-      do {
-        const n = this.keyIndex(names);
-        if (n < 0) {
-          this.skip();
-          continue;
-        }
-        seen = this.once(seen, n);
-        if (n === 0) id = this.uuid();
-        else {
-          const v = this.textOrNull();
-          if (k === EV_SERVICE) {
-            if (n === 1) e.serviceName = v;
-            else e.serviceHost = v;
-          } else if (k === EV_CONSUMER) {
-            if (n === 1) e.consumerUsername = v;
-            else e.consumerCustomId = v;
-          } else if (k === EV_ROUTE) e.routeName = v;
-          else if (k === EV_API) e.apiName = v;
-          else e.workspaceName = v;
-        }
-      } while (this.more(RBRACE));
+    for (let n = this.firstMember(names); n !== END; n = this.nextMember(names)) {
+      if (n === 0) {
+        id = this.uuid();
+        continue;
+      }
+      const v = this.textOrNull();
+      if (k === EV_SERVICE) {
+        if (n === 1) e.serviceName = v;
+        else e.serviceHost = v;
+      } else if (k === EV_CONSUMER) {
+        if (n === 1) e.consumerUsername = v;
+        else e.consumerCustomId = v;
+      } else if (k === EV_ROUTE) e.routeName = v;
+      else if (k === EV_API) e.apiName = v;
+      else e.workspaceName = v;
+    }
     if (id === null) throw GIVE_UP;
     if (k === EV_SERVICE) e.serviceId = id;
     else if (k === EV_ROUTE) e.routeId = id;
@@ -474,7 +459,9 @@ class Scanner {
     const events: IngestEvent[] = [];
     const rest: string[] = [];
     let sawRequests = false;
-    if (this.open())
+    this.expect(LBRACE);
+    if (this.ws() === RBRACE) this.pos++;
+    else
       do {
         const from = this.pos;
         if (this.keyIndex(BATCH_KEYS) === 0) {
@@ -488,9 +475,7 @@ class Scanner {
             while (this.more(RBRACKET));
         } else {
           this.skipRaw();
-          rest.push(
-            Buffer.from(this.buf.buffer, this.buf.byteOffset + from, this.pos - from).toString("utf8"),
-          );
+          rest.push(this.decode(from, this.pos));
         }
       } while (this.more(RBRACE));
     if (this.ws() !== undefined) throw GIVE_UP;

@@ -163,7 +163,8 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
     const db = own.db;
     const nowS = Math.floor(Date.now() / 1000);
     const hour = nowS - (nowS % 3600) - 2 * 3600;
-    const consumers = ["3c4d5e6f-0000-4000-8000-0000000000c1", "3c4d5e6f-0000-4000-8000-0000000000c2"];
+    // ids around the route's (…b1), so entity order alone would interleave the kinds
+    const consumers = ["3c4d5e6f-0000-4000-8000-0000000000a1", "3c4d5e6f-0000-4000-8000-0000000000c2"];
     for (const [k, consumerId] of consumers.entries())
       for (const m of [1, 2, 2, 30])
         await ingestBatch(db, {
@@ -212,38 +213,37 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
     const tableBefore = await consumerTable();
     expect(tableBefore.rows.filter((r) => r.requests > 0).map((r) => r.requests)).toEqual([12, 9]); // minutes 2, 2 and 30 of 1, 2, 2, 30
     expect(await foldHour(db, hour)).toBe(true);
-    const partition = (await listPartitions(db, "codes_consumer_route_minutes")).find(
-      (p) => p.start === hour,
-    );
-    const indexes = await queryRows<{ def: string }>(
-      db,
-      sql`SELECT indexdef AS def FROM pg_indexes WHERE tablename = ${partition?.name}`,
-    );
-    expect(indexes.map((i) => i.def.replace(/.* USING /, ""))).toEqual(["btree (consumer_id, bucket_ts)"]);
-    const routePartition = (await listPartitions(db, "codes_route_minutes")).find((p) => p.start === hour);
-    const routeIndexes = await queryRows<{ def: string }>(
-      db,
-      sql`SELECT indexdef AS def FROM pg_indexes WHERE tablename = ${routePartition?.name} ORDER BY 1`,
-    );
-    expect(routeIndexes.map((i) => i.def.replace(/.* USING /, ""))).toEqual([
+    // The hour's minute partition of `table`, and its indexes as "btree (columns)", sorted.
+    const folded = async (table: string) => {
+      const name = (await listPartitions(db, table)).find((p) => p.start === hour)?.name as string;
+      const rows = await queryRows<{ def: string }>(
+        db,
+        sql`SELECT indexdef AS def FROM pg_indexes WHERE tablename = ${name} ORDER BY 1`,
+      );
+      return { name, indexes: rows.map((i) => i.def.replace(/.* USING /, "")) };
+    };
+    const consumerRoute = await folded("codes_consumer_route_minutes");
+    expect(consumerRoute.indexes).toEqual(["btree (consumer_id, bucket_ts)"]);
+    expect((await folded("codes_route_minutes")).indexes).toEqual([
       "btree (route_id, bucket_ts)",
       "btree (service_id, bucket_ts)",
     ]);
-    const entityPartition = (await listPartitions(db, "entity_traffic_minutes")).find(
-      (p) => p.start === hour,
-    );
-    const entityIndexes = await queryRows<{ def: string }>(
+    const entity = await folded("entity_traffic_minutes");
+    expect(entity.indexes).toEqual(["btree (kind, bucket_ts)"]);
+    // compacted one kind after another: in heap order, each kind's rows come in one run
+    const kinds = await queryRows<{ kind: string }>(
       db,
-      sql`SELECT indexdef AS def FROM pg_indexes WHERE tablename = ${entityPartition?.name}`,
+      sql.raw(`SELECT kind FROM "${entity.name}" ORDER BY ctid`),
     );
-    expect(entityIndexes.map((i) => i.def.replace(/.* USING /, ""))).toEqual(["btree (kind, bucket_ts)"]);
+    const runs = kinds.map((r) => r.kind).filter((k, i, all) => k !== all[i - 1]);
+    expect(runs).toEqual(["consumer", "route", "service"]);
     // VACUUM (ANALYZE) ran: statistics count the compacted rows and every page is all-visible.
     const [stats] = await queryRows<{ tuples: unknown; pages: unknown; visible: unknown; live: unknown }>(
       db,
       sql`SELECT reltuples AS tuples, relpages AS pages, relallvisible AS visible,
                  (SELECT count(*) FROM codes_consumer_route_minutes
                   WHERE bucket_ts >= to_timestamp(${hour}) AND bucket_ts < to_timestamp(${hour + 3600})) AS live
-          FROM pg_class WHERE relname = ${partition?.name}`,
+          FROM pg_class WHERE relname = ${consumerRoute.name}`,
     );
     expect(Number(stats.tuples)).toBe(Number(stats.live));
     expect(Number(stats.visible)).toBe(Number(stats.pages));
