@@ -45,7 +45,7 @@ const MAX_ATTEMPTS = 6;
  * statements at 2,000 rows and yielding between them keeps HTTP responsive; on Postgres one statement per
  * table is fastest (a fixed ~4 ms per statement round trip, ingest-limits B=1k vs 20k).
  */
-const PGLITE_WRITE: WriteOptions = { maxRowsPerStatement: 2000 };
+const PGLITE_WRITE: WriteOptions = { maxRowsPerStatement: 2000, binaryArrays: true };
 const POSTGRES_WRITE: WriteOptions = {};
 const writeOptionsFor = (db: Db): WriteOptions => (dbKind(db) === "pglite" ? PGLITE_WRITE : POSTGRES_WRITE);
 

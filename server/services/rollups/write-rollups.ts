@@ -1,5 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
+import { binaryArray, isBinaryElement } from "@/db/binary-array";
 import type { Db } from "@/db/client";
+import { execWithParams, pgliteOf } from "@/db/pglite-protocol";
 import type { CodeRow, CodeTables, EntityRow, HealthRow } from "@/server/services/ingest/aggregate";
 
 /**
@@ -31,19 +33,26 @@ import type { CodeRow, CodeTables, EntityRow, HealthRow } from "@/server/service
 export type WriteOptions = {
   /** Rows per statement; PGlite runs on the main thread, so smaller statements let HTTP breathe. */
   maxRowsPerStatement?: number;
+  /**
+   * Encode integer, uuid and text columns in PostgreSQL's binary array format (db/binary-array.ts) rather than
+   * as text literals: for PGlite, whose WASM reads them from text three times slower than the insert itself.
+   * postgres.js sends text parameters only, so its inserts keep literals.
+   */
+  binaryArrays?: boolean;
 };
 
 type Column = { name: string; type: string; values: unknown[] };
 
 /**
- * A rollup INSERT as plain data: every column already a Postgres array literal. It is built wherever the rows
- * are (an ingest worker thread, see prepare-pool.ts) and crosses threads as a few strings instead of
- * thousands of row objects; `insertSql` turns it into one `INSERT … SELECT FROM unnest($n::type[])`.
+ * A rollup INSERT as plain data: every column already one array parameter, a Postgres array literal or (with
+ * WriteOptions.binaryArrays) its binary form. It is built wherever the rows are (an ingest worker thread, see
+ * prepare-pool.ts) and crosses threads as a few strings or byte arrays instead of thousands of row objects;
+ * `writeEncoded` runs it as one `INSERT … SELECT FROM unnest($n::type[])`.
  */
 export type EncodedInsert = {
   table: string;
   rows: number;
-  columns: { name: string; type: string; literal: string }[];
+  columns: { name: string; type: string; param: string | Uint8Array }[];
   select: string[];
   /** conflict target, or null for the append-only tables */
   conflict: string | null;
@@ -80,6 +89,30 @@ export function arrayLiteral(values: readonly unknown[], quote = false): string 
   return `${out}}`;
 }
 
+/**
+ * A column's values as one array parameter of `type`[] (see WriteOptions.binaryArrays); `quote` as for
+ * arrayLiteral (binary elements need no quoting).
+ */
+function arrayParam(
+  type: string,
+  values: readonly unknown[],
+  options: WriteOptions,
+  quote = false,
+): string | Uint8Array {
+  return options.binaryArrays && isBinaryElement(type)
+    ? binaryArray(type, values)
+    : arrayLiteral(values, quote);
+}
+
+/** `column(name, type, pick)`: the column of `rows` that `pick` reads, as an EncodedInsert column. */
+function columnsOf<R>(rows: readonly R[], options: WriteOptions) {
+  return (name: string, type: string, pick: (r: R) => unknown, quote = false) => ({
+    name,
+    type,
+    param: arrayParam(type, rows.map(pick), options, quote),
+  });
+}
+
 type Constant = { name: string; type: string; value: unknown };
 
 function unnestInsert(
@@ -105,29 +138,57 @@ function unnestInsert(
   return sql.join(parts, sql.raw(""));
 }
 
-/** The statement for an encoded insert: each column literal is one text parameter cast to its array type. */
-export function insertSql(e: EncodedInsert): SQL {
-  const parts: SQL[] = [
-    sql.raw(
-      `INSERT INTO ${e.table} AS t (${e.columns.map((c) => c.name).join(", ")}) SELECT ${e.select.join(", ")} FROM unnest(`,
-    ),
-  ];
+/**
+ * An encoded insert as one statement: `head`, then each column's array as a parameter with its cast
+ * (`casts[i]`), then `tail`. Drizzle SQL for postgres.js (insertSql) and plain text for PGlite's fast path
+ * (insertText) are both made from it.
+ */
+function insertShape(e: EncodedInsert): { head: string; casts: string[]; tail: string } {
+  const conflict = e.conflict ? ` ON CONFLICT (${e.conflict}) DO UPDATE SET ${e.updates.join(", ")}` : "";
+  return {
+    head: `INSERT INTO ${e.table} AS t (${e.columns.map((c) => c.name).join(", ")}) SELECT ${e.select.join(", ")} FROM unnest(`,
+    casts: e.columns.map((c) => `::${c.type}[]`),
+    tail: `) AS u(${e.columns.map((_, i) => `c${i}`).join(", ")})${conflict}`,
+  };
+}
+
+/** The statement for an encoded insert of text literals, for drivers that send text parameters only. */
+function insertSql(e: EncodedInsert): SQL {
+  const { head, casts, tail } = insertShape(e);
+  const parts: SQL[] = [sql.raw(head)];
   e.columns.forEach((c, i) => {
+    if (typeof c.param !== "string")
+      throw new Error(`${e.table}.${c.name}: binary arrays are for PGlite only`);
     if (i > 0) parts.push(sql.raw(", "));
-    parts.push(sql`${sql.param(c.literal)}`, sql.raw(`::${c.type}[]`));
+    parts.push(sql`${sql.param(c.param)}`, sql.raw(casts[i]));
   });
-  parts.push(sql.raw(`) AS u(${e.columns.map((_, i) => `c${i}`).join(", ")})`));
-  if (e.conflict) parts.push(sql.raw(` ON CONFLICT (${e.conflict}) DO UPDATE SET ${e.updates.join(", ")}`));
+  parts.push(sql.raw(tail));
   return sql.join(parts, sql.raw(""));
 }
 
-/** Runs encoded inserts in order; between chunks of one table it yields, so PGlite lets HTTP breathe. */
+/** The same statement as text with `$n` placeholders, the columns' arrays being its parameters in order. */
+function insertText(e: EncodedInsert): string {
+  const { head, casts, tail } = insertShape(e);
+  return `${head}${casts.map((cast, i) => `$${i + 1}${cast}`).join(", ")}${tail}`;
+}
+
+/**
+ * Runs encoded inserts in order, inside the ingest transaction; between chunks of one table it yields, so
+ * PGlite lets HTTP breathe. On PGlite each goes as a ready-made protocol message (db/pglite-protocol.ts).
+ */
 export async function writeEncoded(tx: Db, inserts: readonly EncodedInsert[]): Promise<void> {
+  const lite = pgliteOf(tx);
   let previous: string | null = null;
   for (const e of inserts) {
     if (e.table === previous) await new Promise((resolve) => setImmediate(resolve));
     previous = e.table;
-    await tx.execute(insertSql(e));
+    if (lite)
+      await execWithParams(
+        lite,
+        insertText(e),
+        e.columns.map((c) => c.param),
+      );
+    else await tx.execute(insertSql(e));
   }
 }
 
@@ -309,24 +370,27 @@ export function encodeCodes(
   // Append-only rows take no row locks, so their order does not matter; upserts must be sorted (R6).
   if (!append) rows.sort(compareCodes);
   const picks: ((r: CodeRow) => string)[] = [(r) => r.k1, (r) => r.k2, (r) => r.k3];
-  return chunks(rows, options).map((chunk) => ({
-    table: `${family}_${grain}`,
-    rows: chunk.length,
-    columns: [
-      { name: "bucket_ts", type: "int8", literal: arrayLiteral(chunk.map((r) => r.bucket)) },
-      ...keys.map((k, i) => ({ name: k, type: "uuid", literal: arrayLiteral(chunk.map(picks[i])) })),
-      { name: "status_code", type: "int2", literal: arrayLiteral(chunk.map((r) => r.status)) },
-      { name: "count", type: "int8", literal: arrayLiteral(chunk.map((r) => r.count)) },
-    ],
-    select: [
-      "to_timestamp(u.c0)",
-      ...keys.map((_, i) => `u.c${i + 1}`),
-      `u.c${keys.length + 1}`,
-      `u.c${keys.length + 2}`,
-    ],
-    conflict: append ? null : ["bucket_ts", ...keys, "status_code"].join(", "),
-    updates: ["count = t.count + EXCLUDED.count"],
-  }));
+  return chunks(rows, options).map((chunk) => {
+    const column = columnsOf(chunk, options);
+    return {
+      table: `${family}_${grain}`,
+      rows: chunk.length,
+      columns: [
+        column("bucket_ts", "int8", (r) => r.bucket),
+        ...keys.map((k, i) => column(k, "uuid", picks[i])),
+        column("status_code", "int2", (r) => r.status),
+        column("count", "int8", (r) => r.count),
+      ],
+      select: [
+        "to_timestamp(u.c0)",
+        ...keys.map((_, i) => `u.c${i + 1}`),
+        `u.c${keys.length + 1}`,
+        `u.c${keys.length + 2}`,
+      ],
+      conflict: append ? null : ["bucket_ts", ...keys, "status_code"].join(", "),
+      updates: ["count = t.count + EXCLUDED.count"],
+    };
+  });
 }
 
 /** Additive measures of entity_traffic_{minutes,hours}. */
@@ -359,11 +423,7 @@ export function encodeEntityTraffic(
         (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0),
     );
   return chunks(rows, options).map((chunk) => {
-    const col = (name: string, type: string, pick: (r: EntityRow) => unknown, quote = false) => ({
-      name,
-      type,
-      literal: arrayLiteral(chunk.map(pick), quote),
-    });
+    const col = columnsOf(chunk, options);
     const columns = [
       col("bucket_ts", "int8", (r) => r.bucket),
       col("entity_id", "uuid", (r) => r.entityId),
