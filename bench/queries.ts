@@ -50,7 +50,7 @@ import {
   getVitalsStatusCodeClasses,
   getVitalsStatusCodes,
 } from "@/server/services/vitals/codes";
-import { getVitalsHealth } from "@/server/services/vitals/health";
+import { vitalsHealthJson } from "@/server/services/vitals/health";
 import { parseVitalsQuery } from "@/server/services/vitals/params";
 
 process.env.TEST_DATABASE_URL ??=
@@ -470,37 +470,37 @@ async function main(): Promise<void> {
     const qc = (s: string) => parseVitalsQuery(url(s), { nowMs, allowed: ["minutes", "hours", "days"] });
     vitals.push(
       await time("/vitals/cluster?interval=seconds", () =>
-        getVitalsHealth(db, { level: "cluster", query: q("interval=seconds") }),
+        vitalsHealthJson(db, { level: "cluster", query: q("interval=seconds") }),
       ),
     );
     vitals.push(
       await time("/vitals/cluster?interval=minutes", () =>
-        getVitalsHealth(db, { level: "cluster", query: q("interval=minutes") }),
+        vitalsHealthJson(db, { level: "cluster", query: q("interval=minutes") }),
       ),
     );
     vitals.push(
       await time("/vitals/cluster?interval=hours", () =>
-        getVitalsHealth(db, { level: "cluster", query: q("interval=hours") }),
+        vitalsHealthJson(db, { level: "cluster", query: q("interval=hours") }),
       ),
     );
     vitals.push(
       await time("/vitals/cluster?interval=seconds&percentiles=true", () =>
-        getVitalsHealth(db, { level: "cluster", query: q("interval=seconds&percentiles=true") }),
+        vitalsHealthJson(db, { level: "cluster", query: q("interval=seconds&percentiles=true") }),
       ),
     );
     vitals.push(
       await time("/vitals/nodes?interval=seconds", () =>
-        getVitalsHealth(db, { level: "nodes", query: q("interval=seconds") }),
+        vitalsHealthJson(db, { level: "nodes", query: q("interval=seconds") }),
       ),
     );
     vitals.push(
       await time("/vitals/nodes?interval=minutes", () =>
-        getVitalsHealth(db, { level: "nodes", query: q("interval=minutes") }),
+        vitalsHealthJson(db, { level: "nodes", query: q("interval=minutes") }),
       ),
     );
     vitals.push(
       await time("/vitals/nodes/{id}?interval=minutes", () =>
-        getVitalsHealth(db, { level: "node", nodeId: ids.node, query: q("interval=minutes") }),
+        vitalsHealthJson(db, { level: "node", nodeId: ids.node, query: q("interval=minutes") }),
       ),
     );
     vitals.push(

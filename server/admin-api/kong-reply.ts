@@ -9,7 +9,12 @@ import { KongDaoError } from "../services/entities/kong-dao-error";
 
 /** Kong answers JSON with these exact shapes (kong-plugins §1e.2–1e.3). */
 export function kongJson(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  return jsonText(status, JSON.stringify(body), headers);
+}
+
+/** A body a service already wrote as JSON text (the large Vitals series: vitals/health.ts). */
+export function jsonText(status: number, text: string, headers: Record<string, string> = {}): Response {
+  return new Response(text, {
     status,
     headers: { "content-type": "application/json; charset=utf-8", ...headers },
   });

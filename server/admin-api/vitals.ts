@@ -4,10 +4,10 @@ import {
   getVitalsStatusCodeClasses,
   getVitalsStatusCodes,
 } from "../services/vitals/codes";
-import { getVitalsHealth } from "../services/vitals/health";
+import { vitalsHealthJson } from "../services/vitals/health";
 import { getVitalsIndex } from "../services/vitals/index-info";
 import { parseVitalsQuery, type VitalsInterval } from "../services/vitals/params";
-import { kongJson } from "./kong-reply";
+import { jsonText, kongJson } from "./kong-reply";
 import type { AdminContext, AdminRoute } from "./router";
 
 /** The code rollups start at minutes: `interval=seconds` is a 400 there (health and classes keep seconds). */
@@ -53,19 +53,22 @@ export const vitalsRoutes: AdminRoute[] = [
     method: "GET",
     pattern: "/vitals/cluster",
     handle: async ({ db, url }) =>
-      ok(await getVitalsHealth(db, { level: "cluster", query: parseVitalsQuery(url) })),
+      jsonText(200, await vitalsHealthJson(db, { level: "cluster", query: parseVitalsQuery(url) })),
   },
   {
     method: "GET",
     pattern: "/vitals/nodes",
     handle: async ({ db, url }) =>
-      ok(await getVitalsHealth(db, { level: "nodes", query: parseVitalsQuery(url) })),
+      jsonText(200, await vitalsHealthJson(db, { level: "nodes", query: parseVitalsQuery(url) })),
   },
   {
     method: "GET",
     pattern: "/vitals/nodes/:node",
     handle: async ({ db, url, params }) =>
-      ok(await getVitalsHealth(db, { level: "node", nodeId: params.node, query: parseVitalsQuery(url) })),
+      jsonText(
+        200,
+        await vitalsHealthJson(db, { level: "node", nodeId: params.node, query: parseVitalsQuery(url) }),
+      ),
   },
   { method: "GET", pattern: "/vitals/status_code_classes", handle: classes },
   // Deprecated by Kong in favour of status_code_classes; same body.

@@ -208,15 +208,35 @@ export function parseHealthRow(text: string, latency: RowLatency, nodeId: string
   return groupOf(ALL_AT, nodeId, parseRow(text, latency));
 }
 
-/** One row read with VITALS_MEASURES (the other measures read 0). */
+/**
+ * One row read with VITALS_MEASURES, as just those measures: /vitals/nodes reads 72k rows, and the full
+ * group (25 fields) cost twice the allocation for nothing.
+ */
 export function parseVitalsRow(
   text: string,
   latency: RowLatency,
   nodeId: string,
 ): VitalsMeasures & { ts: number; nodeId: string } {
-  return groupOf(VITALS_AT, nodeId, parseRow(text, latency)) as VitalsMeasures & {
-    ts: number;
-    nodeId: string;
+  const rest = parseRow(text, latency);
+  const f = fields;
+  const at = VITALS_AT;
+  return {
+    ts: f[0],
+    nodeId,
+    requests: f[at.requests],
+    cacheHits: f[at.cache_hits],
+    cacheMisses: f[at.cache_misses],
+    platMin: orNull(f[at.plat_min]),
+    platMax: orNull(f[at.plat_max]),
+    platSum: f[at.plat_sum],
+    platCount: f[at.plat_count],
+    ulatMin: orNull(f[at.ulat_min]),
+    ulatMax: orNull(f[at.ulat_max]),
+    ulatSum: f[at.ulat_sum],
+    ulatCount: f[at.ulat_count],
+    platHist: rest.platHist,
+    ulatHist: rest.ulatHist,
+    quantiles: rest.quantiles,
   };
 }
 

@@ -6,7 +6,7 @@ import { createTestDb, type TestDb, testBackends } from "@/db/testing";
 import { bucketOf, emptyHistogram, HEALTH_HISTOGRAM, quantile } from "@/lib/histogram";
 import { createRng } from "@/lib/simulator/random";
 import { emptyHealth, type HealthRow } from "@/server/services/ingest/aggregate";
-import { getVitalsHealth } from "@/server/services/vitals/health";
+import { type VitalsHealthBody, vitalsHealthJson } from "@/server/services/vitals/health";
 import { parseVitalsQuery } from "@/server/services/vitals/params";
 import { CLUSTER_COMPACTED_ID, compactClusterHealth, fillQuantiles } from "../../maintenance";
 import { writeHealth } from "../../write-rollups";
@@ -14,6 +14,10 @@ import { aggregateHealth, getHealthSeries, getOverlaySeries, toHealthPoint } fro
 import { ALL_MEASURES, addHealth, healthRowText, parseHealthRow, VITALS_MEASURES } from "../health-rows";
 import type { HealthPoint } from "../types";
 import { healthRow, insertHealth, insertNode, overlayOf, type Req } from "./seed";
+
+/** The Vitals body as a client reads it. */
+const vitalsHealth = async (...args: Parameters<typeof vitalsHealthJson>) =>
+  JSON.parse(await vitalsHealthJson(...args)) as VitalsHealthBody;
 
 /**
  * Series read row by row (one stored row per node and bucket; a few cluster shard rows per bucket, merged in
@@ -285,7 +289,10 @@ describe.each(testBackends())("stored-row health reads on %s", (kind) => {
       }
       return { stats, pct };
     };
-    const nodes = await getVitalsHealth(db, { level: "nodes", query });
+    const text = await vitalsHealthJson(db, { level: "nodes", query });
+    // The text is what JSON.stringify writes for its own parse: valid, and every node's buckets ascending.
+    expect(text).toBe(JSON.stringify(JSON.parse(text)));
+    const nodes = JSON.parse(text) as VitalsHealthBody;
     if (!("percentiles" in nodes) || !nodes.percentiles) throw new Error("percentiles expected");
     expect(Object.keys(nodes.stats).sort()).toEqual([...NODES].sort());
     for (const node of NODES) {
@@ -296,9 +303,9 @@ describe.each(testBackends())("stored-row health reads on %s", (kind) => {
         pct: e.pct,
       });
     }
-    const one = await getVitalsHealth(db, { level: "node", nodeId: NODES[3], query });
+    const one = await vitalsHealth(db, { level: "node", nodeId: NODES[3], query });
     expect(one.stats).toEqual({ [NODES[3]]: expected([NODES[3]]).stats });
-    const cluster = await getVitalsHealth(db, { level: "cluster", query });
+    const cluster = await vitalsHealth(db, { level: "cluster", query });
     if (!("percentiles" in cluster) || !cluster.percentiles) throw new Error("percentiles expected");
     expect(cluster.stats).toEqual({ cluster: expected(NODES).stats });
     expect(cluster.percentiles).toEqual({ cluster: expected(NODES).pct });
@@ -353,8 +360,8 @@ describe.each(testBackends())("stored-row health reads on %s", (kind) => {
       nodes: await Promise.all(
         NODES.map(async (nodeId) => (await getHealthSeries(db, { range, nodeId, nowMs: NOW_MS })).points),
       ),
-      vitalsNodes: await getVitalsHealth(db, { level: "nodes", query }),
-      vitalsCluster: await getVitalsHealth(db, { level: "cluster", query }),
+      vitalsNodes: await vitalsHealth(db, { level: "nodes", query }),
+      vitalsCluster: await vitalsHealth(db, { level: "cluster", query }),
     });
     const rowTexts = async (table: string) =>
       (
