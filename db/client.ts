@@ -52,7 +52,8 @@ export async function queryRows<T = Record<string, unknown>>(db: Db, query: SQL)
 }
 
 export function defaultPgliteDir(): string {
-  return path.resolve(process.env.PGLITE_DIR ?? ".data/pglite");
+  // Resolved at run time from the working directory; the comment keeps Turbopack from tracing the project.
+  return path.resolve(/* turbopackIgnore: true */ process.env.PGLITE_DIR ?? ".data/pglite");
 }
 
 declare global {

@@ -6,7 +6,9 @@ import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import type { Db } from "./client";
 
-export const MIGRATIONS_FOLDER = path.resolve(process.env.GATEWATCH_MIGRATIONS ?? "db/migrations");
+export const MIGRATIONS_FOLDER = path.resolve(
+  /* turbopackIgnore: true */ process.env.GATEWATCH_MIGRATIONS ?? "db/migrations",
+);
 
 /**
  * Applies the committed migrations (idempotent; drizzle records what ran in drizzle.__drizzle_migrations).

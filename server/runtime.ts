@@ -63,3 +63,22 @@ export async function stopRuntime(): Promise<void> {
   globalThis.__gatewatchRuntime = undefined;
   if (current) await (await current.catch(() => null))?.stop();
 }
+
+/**
+ * Server boot (instrumentation.ts): migrate and start the background jobs now rather than on the first
+ * request, and stop them cleanly on SIGTERM/SIGINT. The database may be down at boot: /api/health answers
+ * 503 meanwhile and the runtime starts on first use.
+ */
+export async function startOnBoot(): Promise<void> {
+  try {
+    const runtime = await getRuntime();
+    const shutdown = async () => {
+      await runtime.stop();
+      process.exit(0);
+    };
+    process.once("SIGTERM", shutdown);
+    process.once("SIGINT", shutdown);
+  } catch (err) {
+    console.error("[gatewatch] start-up deferred:", err instanceof Error ? err.message : err);
+  }
+}
