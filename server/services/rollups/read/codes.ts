@@ -81,7 +81,7 @@ export async function aggregateCodes(
   );
   const rows = await queryRows<{ ts: unknown; key?: string; code: unknown; n: unknown }>(
     db,
-    sql`SELECT ${bucketExpr(params.step, params.segments)} AS ts, status_code AS code${key}, sum(count)::float8 AS n
+    sql`SELECT ${bucketExpr(params.step, params.segments)} AS ts, status_code AS code${key}, sum(count::float8) AS n
         FROM (${sql.join(arms, sql` UNION ALL `)}) AS c
         GROUP BY ${groupBy}`,
   );
@@ -161,17 +161,17 @@ export async function getConsumerRoutes(
   }>(
     db,
     sql`WITH c AS (
-          SELECT consumer_id, route_id, status_code, sum(count) AS n
+          SELECT consumer_id, route_id, status_code, sum(count::float8) AS n
           FROM (${sql.join(arms, sql` UNION ALL `)}) AS c GROUP BY consumer_id, route_id, status_code
         ), top AS (
           SELECT consumer_id, route_id FROM c GROUP BY consumer_id, route_id
           ORDER BY sum(n) DESC, consumer_id, route_id LIMIT ${limit}
         )
         SELECT c.consumer_id::text AS consumer_id, c.route_id::text AS route_id, c.status_code AS code,
-               c.n::float8 AS n
+               c.n
         FROM c JOIN top ON top.consumer_id = c.consumer_id AND top.route_id = c.route_id
         UNION ALL
-        SELECT NULL, NULL, c.status_code, sum(c.n)::float8 FROM c
+        SELECT NULL, NULL, c.status_code, sum(c.n) FROM c
         WHERE NOT EXISTS (SELECT 1 FROM top WHERE top.consumer_id = c.consumer_id AND top.route_id = c.route_id)
         GROUP BY c.status_code`,
   );

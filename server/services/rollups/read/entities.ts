@@ -45,8 +45,8 @@ export async function getEntityTable(
     ),
     queryRows<{ id: string; requests: unknown; s4: unknown; s5: unknown; last_seen: unknown }>(
       db,
-      sql`SELECT entity_id::text AS id, sum(requests)::float8 AS requests, sum(status_4xx)::float8 AS s4,
-                 sum(status_5xx)::float8 AS s5,
+      sql`SELECT entity_id::text AS id, sum(requests::float8) AS requests, sum(status_4xx::float8) AS s4,
+                 sum(status_5xx::float8) AS s5,
                  extract(epoch from max(bucket_ts) FILTER (WHERE requests > 0))::float8 AS last_seen
                  ${histSums("rlat_hist", "h", histLen)}
           FROM ${source} GROUP BY entity_id`,
