@@ -156,6 +156,9 @@ describe("scanNativeBatch: the one-pass reader of native bodies", () => {
       withField("requests.0.service", "orders"),
       withField("requests.0.service", {}),
       withField("requests.0.service", { id: "not-a-uuid" }),
+      // 36 bytes between quotes, as a uuid takes, but an escape or another string inside them
+      JSON.stringify(base()).replace(`"id":"${SVC}"`, `"id":"${SVC.slice(0, 30)}\\u0061"`),
+      withField("requests.0.service", { id: "abc", name: "x".repeat(23) }),
       withField("requests.0.service", { id: SVC, name: 7 }),
       withField("requests.0.latencies", []),
       withField("requests.0.workspace", WS),
