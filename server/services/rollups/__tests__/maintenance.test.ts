@@ -7,6 +7,7 @@ import { ingestBatch } from "@/server/services/ingest/ingest-batch";
 import type { IngestBatch } from "@/server/services/ingest/types";
 import {
   CLUSTER_COMPACTED_ID,
+  compactLiveMinutes,
   foldHour,
   listPartitions,
   ROLLUP_TABLES,
@@ -14,7 +15,7 @@ import {
   runMaintenance,
   startMaintenance,
 } from "../maintenance";
-import { getStatusCodeSeries } from "../read/codes";
+import { getConsumerRoutes, getStatusCodeSeries } from "../read/codes";
 import { getEntityTable } from "../read/entities";
 import { aggregateHealth, getHealthSeries, toHealthPoint } from "../read/health";
 
@@ -250,6 +251,107 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
     expect(Number(stats.pages)).toBeGreaterThan(0);
     expect(await entitySeries()).toEqual(before);
     expect(await consumerTable()).toEqual(tableBefore);
+    await own.close();
+  });
+
+  it("compacts the live hour's closed minutes to a row per key; batches landing meanwhile are kept", async () => {
+    // A database of its own: the other tests' passes moved their handle's compaction mark.
+    const own = await createTestDb(kind);
+    const db = own.db;
+    const nowS = Math.floor(Date.now() / 1000);
+    const minute = nowS - (nowS % 60);
+    const [m1, m2] = [minute - 180, minute - 120];
+    const consumers = ["3c4d5e6f-0000-4000-8000-0000000000c1", "3c4d5e6f-0000-4000-8000-0000000000c2"];
+    const ROUTE = "3c4d5e6f-0000-4000-8000-0000000000b1";
+    let seq = 0;
+    // One node's batch of n events at `atS`: consumers alternate, every third event is a 503.
+    const post = (atS: number, n: number) =>
+      ingestBatch(db, {
+        ...batch(`lc-${seq++}`, atS, n),
+        events: batch("x", atS, n).events.map((e, i) => ({
+          ...e,
+          consumerId: consumers[i % 2],
+          routeId: ROUTE,
+          status: i % 3 === 0 ? 503 : 200,
+          latProxy: 3 + ((i * 17) % 40),
+        })),
+      });
+    for (const at of [m1, m1 + 1, m1 + 2, m2 + 5, m2 + 6, minute, minute + 1]) await post(at, 5);
+    const rowsOf = async (table: string, from: number, to: number) =>
+      Number(
+        (
+          await queryRows<{ n: unknown }>(
+            db,
+            sql`SELECT count(*) AS n FROM ${sql.raw(table)}
+                WHERE bucket_ts >= to_timestamp(${from}) AND bucket_ts < to_timestamp(${to})`,
+          )
+        )[0].n,
+      );
+    const range = { from: m1, to: minute + 60 };
+    const reads = () =>
+      Promise.all([
+        getEntityTable(db, { range, kind: "consumer", nowMs: nowS * 1000 }),
+        getConsumerRoutes(db, { range, nowMs: nowS * 1000 }),
+        getStatusCodeSeries(db, { range, entity: { kind: "route", id: ROUTE }, nowMs: nowS * 1000 }),
+        getStatusCodeSeries(db, { range, entity: { kind: "cluster" }, nowMs: nowS * 1000 }),
+      ]);
+    const before = await reads();
+    expect(before[0].rows.filter((r) => r.requests > 0).map((r) => r.requests)).toEqual([21, 14]);
+    expect(before[2].totals).toEqual({ "200": 21, "503": 14 });
+    // three batches in m1, two in m2: a row per batch and key until compacted
+    expect(await rowsOf("codes_consumer_route_minutes", m1, m1 + 60)).toBe(12);
+    expect(await rowsOf("entity_traffic_minutes", m1, m1 + 60)).toBe(3 * 4);
+
+    // A pass at m1 marks where this handle starts; the next one compacts m1 and m2, never the open minute.
+    await compactLiveMinutes(db, m1, retentionFromEnv({}));
+    // Batches for m1 land while the pass runs (on PGlite they queue behind it).
+    const [removed] = await Promise.all([
+      compactLiveMinutes(db, minute + 11, retentionFromEnv({})),
+      post(m1 + 30, 4),
+      post(m1 + 31, 4),
+    ]);
+    expect(removed).toBeGreaterThan(0);
+    // consumer×route: 2 consumers × 2 codes per minute, plus any late batch the pass did not see
+    const crM1 = await rowsOf("codes_consumer_route_minutes", m1, m1 + 60);
+    expect([4, 8, 12]).toContain(crM1);
+    expect(await rowsOf("codes_consumer_route_minutes", m2, m2 + 60)).toBe(4);
+    // entity rows: 2 consumers, 1 route, 1 service
+    expect(await rowsOf("entity_traffic_minutes", m2, m2 + 60)).toBe(4);
+    expect(await rowsOf("codes_cluster_minutes", m2, m2 + 60)).toBe(2);
+    expect(await rowsOf("codes_consumer_route_minutes", minute, minute + 60)).toBe(8);
+    expect(await rowsOf("entity_traffic_minutes", minute, minute + 60)).toBe(8);
+
+    // Every read counts each event once: the 35 before, and the 8 of the batches that raced the pass.
+    const after = await reads();
+    expect(after[0].rows.filter((r) => r.requests > 0).map((r) => r.requests)).toEqual([25, 18]);
+    expect(after[2].totals).toEqual({ "200": 25, "503": 18 });
+    const sumRequests = (r: (typeof before)[1]) => r.rows.reduce((n, row) => n + row.requests, 0);
+    expect(sumRequests(after[1])).toBe(sumRequests(before[1]) + 8);
+    expect(Object.values(after[3].totals).reduce((a, b) => a + b, 0)).toBe(43);
+    const latencyBefore = before[0].rows.slice(0, 2).map((r) => r.p95Ms);
+    expect(latencyBefore.every((v) => v !== null)).toBe(true);
+
+    // The next pass starts where this one stopped: nothing left to do, and a late batch stays as it is.
+    await post(m2 + 40, 2);
+    expect(await compactLiveMinutes(db, minute + 20, retentionFromEnv({}))).toBe(0);
+    expect(await rowsOf("entity_traffic_minutes", m2, m2 + 60)).toBe(8);
+
+    // startMaintenance compacts on its own, shorter cadence: the open minute once it has closed.
+    let clock = minute + 20;
+    const errors: unknown[] = [];
+    const m = startMaintenance(db, {
+      now: () => clock,
+      compactIntervalMs: 50,
+      onError: (e) => errors.push(e),
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await rowsOf("entity_traffic_minutes", minute, minute + 60)).toBe(8);
+    clock = minute + 60 + 11;
+    for (let i = 0; i < 50 && (await rowsOf("entity_traffic_minutes", minute, minute + 60)) > 4; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await rowsOf("entity_traffic_minutes", minute, minute + 60)).toBe(4);
+    await m.stop();
+    expect(errors).toEqual([]);
     await own.close();
   });
 
