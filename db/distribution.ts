@@ -85,6 +85,15 @@ export const DISTRIBUTION: Record<string, { table: PgTable; distribution: Distri
       partitioned: true,
     },
   },
+  entity_traffic_tens: {
+    table: schema.entityTrafficTens,
+    distribution: {
+      kind: "distributed",
+      column: "entity_id",
+      colocateWith: "entity_traffic_minutes",
+      partitioned: true,
+    },
+  },
   ingest_batches: {
     table: schema.ingestBatches,
     distribution: { kind: "distributed", column: "batch_id", colocateWith: "none", partitioned: false },

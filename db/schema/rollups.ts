@@ -1,5 +1,6 @@
 import {
   bigint,
+  boolean,
   index,
   integer,
   pgTable,
@@ -226,31 +227,51 @@ export const codesConsumerRouteHours = codesConsumerRouteTable("codes_consumer_r
  * Per-entity traffic for list tables and detail pages: requests, errors, latency sums and a coarse
  * request-latency histogram (lib/histogram.ts ENTITY_BOUNDS). kind: 'service' | 'route' | 'consumer' | 'api'.
  */
-function entityTrafficTable(name: string, grain: Grain) {
-  return pgTable(
-    name,
-    {
-      bucketTs: bucketTs(),
-      entityId: uuid("entity_id").notNull(),
-      kind: text("kind").notNull(),
-      requests: count("requests"),
-      status4xx: count("status_4xx"),
-      status5xx: count("status_5xx"),
-      platSum: count("plat_sum"),
-      platCount: count("plat_count"),
-      ulatSum: count("ulat_sum"),
-      ulatCount: count("ulat_count"),
-      rlatSum: count("rlat_sum"),
-      rlatCount: count("rlat_count"),
-      rlatHist: hist("rlat_hist"),
-      bytesIn: count("bytes_in"),
-      bytesOut: count("bytes_out"),
-    },
-    (t) => (grain === "hours" ? [primaryKey({ columns: [t.bucketTs, t.entityId, t.kind] })] : []),
-  );
+const entityTrafficColumns = () => ({
+  bucketTs: bucketTs(),
+  entityId: uuid("entity_id").notNull(),
+  kind: text("kind").notNull(),
+  requests: count("requests"),
+  status4xx: count("status_4xx"),
+  status5xx: count("status_5xx"),
+  platSum: count("plat_sum"),
+  platCount: count("plat_count"),
+  ulatSum: count("ulat_sum"),
+  ulatCount: count("ulat_count"),
+  rlatSum: count("rlat_sum"),
+  rlatCount: count("rlat_count"),
+  rlatHist: hist("rlat_hist"),
+  bytesIn: count("bytes_in"),
+  bytesOut: count("bytes_out"),
+});
+
+/** Entity traffic summed per key (hours, tens): upserted by maintenance and late events. */
+function entityTrafficTable(name: string) {
+  return pgTable(name, entityTrafficColumns(), (t) => [
+    primaryKey({ columns: [t.bucketTs, t.entityId, t.kind] }),
+  ]);
 }
-export const entityTrafficMinutes = entityTrafficTable("entity_traffic_minutes", "minutes");
-export const entityTrafficHours = entityTrafficTable("entity_traffic_hours", "hours");
+
+/**
+ * `compacted`: the row was written by maintenance's compaction (one row per key and minute) and is counted
+ * in `entity_traffic_tens`; ingest's partial rows are not (false). So a whole ten minutes reads as its tens
+ * rows plus its minute rows not compacted yet (maintenance.ts compactMinuteRows, read/entities.ts).
+ */
+export const entityTrafficMinutes = pgTable("entity_traffic_minutes", {
+  ...entityTrafficColumns(),
+  compacted: boolean("compacted").notNull().default(false),
+});
+export const entityTrafficHours = entityTrafficTable("entity_traffic_hours");
+/**
+ * Ten-minute sums of the compacted entity minutes, upserted by the compaction that writes those (same
+ * statement), so a range's edges read up to 6× fewer rows. `last_ts`: the last of those minutes with
+ * requests, so "last traffic" keeps the minute it had.
+ */
+export const entityTrafficTens = pgTable(
+  "entity_traffic_tens",
+  { ...entityTrafficColumns(), lastTs: timestamp("last_ts", { withTimezone: true }) },
+  (t) => [primaryKey({ columns: [t.bucketTs, t.entityId, t.kind] })],
+);
 
 /** Accepted batch ids: a repeated batch_id is acknowledged and not counted again. Distributed by batch_id. */
 export const ingestBatches = pgTable(

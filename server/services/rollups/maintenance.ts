@@ -4,6 +4,7 @@ import { type Db, dbKind, queryRows } from "@/db/client";
 import { DEFAULT_RETENTION } from "@/lib/time-range";
 import { quantilesOf } from "./read/health";
 import { healthRowText, parseVitalsRow, VITALS_MEASURES } from "./read/health-rows";
+import { ENTITY_TENS_S } from "./read/levels";
 import {
   arrayLiteral,
   CODE_TABLE_KEYS,
@@ -81,13 +82,15 @@ export const ROLLUP_TABLES: Record<Grain, string[]> = {
     "health_cluster_minutes",
     ...CODE_FAMILIES.map((f) => `${f}_minutes`),
     "entity_traffic_minutes",
+    "entity_traffic_tens",
   ],
   hours: ["health_hours", ...CODE_FAMILIES.map((f) => `${f}_hours`), "entity_traffic_hours"],
 };
 
+/** A table's grain for partitions and retention (the ten-minute entity sums live as long as the minutes). */
 export function grainOf(table: string): Grain {
   if (table.endsWith("_seconds")) return "seconds";
-  if (table.endsWith("_minutes")) return "minutes";
+  if (table.endsWith("_minutes") || table.endsWith("_tens")) return "minutes";
   return "hours";
 }
 
@@ -210,6 +213,7 @@ export async function listPartitions(db: Db, table: string): Promise<PartitionIn
  * sorted by key), so late events already routed to the hour tables are kept.
  */
 export async function foldHour(db: Db, hour: number): Promise<boolean> {
+  await ensurePartitions(db, "entity_traffic_tens", [hour]); // the compaction below sums into it
   const folded = await db.transaction(async (pgTx) => {
     const tx = asDb(pgTx, db);
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_NS_FOLD}, ${hour / 3600}::int)`);
@@ -273,7 +277,8 @@ async function vacuumMinutes(db: Db, hour: number): Promise<void> {
  */
 async function compactMinuteRows(tx: Db, from: number, to: number): Promise<number> {
   const range = sql`bucket_ts >= to_timestamp(${from}) AND bucket_ts < to_timestamp(${to})`;
-  const entityCols = [...ENTITY_SUMS, "rlat_hist"].join(", ");
+  const sums = ENTITY_SUMS.map((c) => `sum(${c})`).join(", ");
+  const entityCols = `bucket_ts, entity_id, kind, ${ENTITY_SUMS.join(", ")}, rlat_hist`;
   const tables = [
     ...CODE_FAMILIES.map((family) => {
       const keys = codeKeys(family);
@@ -281,20 +286,29 @@ async function compactMinuteRows(tx: Db, from: number, to: number): Promise<numb
         table: `${family}_minutes`,
         columns: `bucket_ts, ${keys}status_code, count`,
         merged: `bucket_ts, ${keys}status_code, sum(count) FROM gone GROUP BY bucket_ts, ${keys}status_code ORDER BY ${keys}bucket_ts`,
+        extra: "",
       };
     }),
     {
       table: "entity_traffic_minutes",
-      columns: `bucket_ts, entity_id, kind, ${entityCols}`,
-      merged: `bucket_ts, entity_id, kind, ${ENTITY_SUMS.map((c) => `sum(${c})`).join(", ")}, gw_hist_sum(rlat_hist) FROM gone GROUP BY bucket_ts, entity_id, kind ORDER BY kind, entity_id, bucket_ts`,
+      columns: `${entityCols}, compacted`,
+      merged: `bucket_ts, entity_id, kind, ${sums}, gw_hist_sum(rlat_hist), true FROM gone GROUP BY bucket_ts, entity_id, kind ORDER BY kind, entity_id, bucket_ts`,
+      // The ten-minute sums take the rows compacted for the first time, in the same statement: a tens row
+      // always equals its compacted minute rows (schema/rollups.ts entityTrafficMinutes).
+      extra: `, tens AS (INSERT INTO entity_traffic_tens AS t (${entityCols}, last_ts)
+          SELECT to_timestamp(floor(extract(epoch FROM bucket_ts) / ${ENTITY_TENS_S}) * ${ENTITY_TENS_S}) AS b, entity_id, kind, ${sums},
+            gw_hist_sum(rlat_hist), max(bucket_ts) FILTER (WHERE requests > 0)
+          FROM gone WHERE NOT compacted GROUP BY b, entity_id, kind ORDER BY b, entity_id, kind
+          ON CONFLICT (bucket_ts, entity_id, kind) DO UPDATE SET ${ENTITY_SUMS.map((c) => `${c} = t.${c} + EXCLUDED.${c}`).join(", ")},
+            rlat_hist = gw_hist_add(t.rlat_hist, EXCLUDED.rlat_hist), last_ts = GREATEST(t.last_ts, EXCLUDED.last_ts))`,
     },
   ];
   let removed = 0;
-  for (const { table, columns, merged } of tables) {
+  for (const { table, columns, merged, extra } of tables) {
     const [row] = await queryRows<{ n: unknown }>(
       tx,
       sql`${sql.raw(`WITH gone AS (DELETE FROM ${table} WHERE `)}${range}${sql.raw(
-        ` RETURNING ${columns}), kept AS (INSERT INTO ${table} (${columns}) SELECT ${merged} RETURNING 1)
+        ` RETURNING ${columns}), kept AS (INSERT INTO ${table} (${columns}) SELECT ${merged} RETURNING 1)${extra}
           SELECT (SELECT count(*) FROM gone) - (SELECT count(*) FROM kept) AS n`,
       )}`,
     );
@@ -321,20 +335,21 @@ const liveCompactedUntil = new WeakMap<Db, number>();
  * and 122k consumer×route minute rows, and the consumers' 1 h table with the consumer×route top 20 took
  * 337 ms; one row per key is what bench/queries.ts measures.
  *
- * Each pass takes the minutes from where the last pass on this handle stopped (the start of the live hour on
- * the first pass; the fold compacts the hours before it) up to MINUTE_COMPACT_LAG_S after the last closed
- * minute. Per chunk one transaction holding the fold lock shared, as ingest does when it writes minute rows:
+ * Each pass takes the minutes from where the last pass on this handle stopped (on the first pass, the start of
+ * the hour before the live one, which may still wait for its fold; the fold compacts the hours before it) up
+ * to MINUTE_COMPACT_LAG_S after the last closed minute. Per chunk one transaction holding the fold lock shared, as ingest does when it writes minute rows:
  * no fold runs meanwhile, and a folded hour is left alone (the fold compacted it). Returns the number of rows
  * removed.
  */
 export async function compactLiveMinutes(db: Db, nowS: number, retention: RetentionSeconds): Promise<number> {
   const to = Math.floor((nowS - MINUTE_COMPACT_LAG_S) / 60) * 60;
   const oldest = Math.ceil((nowS - retention.minutes) / 60) * 60;
-  const from = Math.max(liveCompactedUntil.get(db) ?? to - (to % 3600), oldest);
+  const from = Math.max(liveCompactedUntil.get(db) ?? to - (to % 3600) - 3600, oldest);
   let removed = 0;
   for (let a = from; a < to; ) {
     const hour = a - (a % 3600);
     const b = Math.min(to, hour + 3600, a + LIVE_COMPACT_CHUNK_S);
+    await ensurePartitions(db, "entity_traffic_tens", [hour]);
     removed += await db.transaction(async (pgTx) => {
       const tx = asDb(pgTx, db);
       await tx.execute(sql`SELECT pg_advisory_xact_lock_shared(${LOCK_NS_FOLD}, ${hour / 3600}::int)`);
@@ -360,7 +375,7 @@ export async function compactLiveMinutes(db: Db, nowS: number, retention: Retent
  * centre (ingest-limits) and only ≤ 2 partitions are scanned. Partitions folded before an index was added here
  * keep without it until they expire.
  */
-const FOLDED_MINUTE_INDEXES: Record<string, { suffix: string; columns: string }[]> = {
+const FOLDED_MINUTE_INDEXES: Record<string, { suffix: string; columns: string; where?: string }[]> = {
   codes_consumer_route_minutes: [{ suffix: "consumer", columns: "consumer_id, bucket_ts" }],
   codes_route_minutes: [
     { suffix: "service", columns: "service_id, bucket_ts" },
@@ -369,7 +384,12 @@ const FOLDED_MINUTE_INDEXES: Record<string, { suffix: string; columns: string }[
   // Entity tables read one kind: a range starting inside a folded hour read all of its 25k rows for the
   // 3.8k services' (bench:queries data), 25 ms; through this index, on pages compactMinuteRows filled one
   // kind at a time, 2 ms (service 24 h 35 → 27 ms, route 50 → 42, consumer 70 → 66 in psql).
-  entity_traffic_minutes: [{ suffix: "kind", columns: "kind, bucket_ts" }],
+  // And the minute rows a tens row does not hold (none once folded, but all of an hour folded before the
+  // tens existed): read beside the tens, found through this empty index instead of a scan of the partition.
+  entity_traffic_minutes: [
+    { suffix: "kind", columns: "kind, bucket_ts" },
+    { suffix: "partial", columns: "kind, bucket_ts", where: "NOT compacted" },
+  ],
 };
 
 async function indexFoldedMinutes(tx: Db, hour: number): Promise<void> {
@@ -377,8 +397,12 @@ async function indexFoldedMinutes(tx: Db, hour: number): Promise<void> {
     const name = partitionName(table, hour);
     const [row] = await queryRows<{ r: string | null }>(tx, sql`SELECT to_regclass(${name})::text AS r`);
     if (!row?.r) continue;
-    for (const { suffix, columns } of indexes)
-      await tx.execute(sql.raw(`CREATE INDEX IF NOT EXISTS "${name}_${suffix}" ON "${name}" (${columns})`));
+    for (const { suffix, columns, where } of indexes)
+      await tx.execute(
+        sql.raw(
+          `CREATE INDEX IF NOT EXISTS "${name}_${suffix}" ON "${name}" (${columns})${where ? ` WHERE ${where}` : ""}`,
+        ),
+      );
   }
 }
 

@@ -230,7 +230,10 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
       "btree (service_id, bucket_ts)",
     ]);
     const entity = await folded("entity_traffic_minutes");
-    expect(entity.indexes).toEqual(["btree (kind, bucket_ts)"]);
+    expect(entity.indexes).toEqual([
+      "btree (kind, bucket_ts)",
+      "btree (kind, bucket_ts) WHERE (NOT compacted)",
+    ]);
     // compacted one kind after another: in heap order, each kind's rows come in one run
     const kinds = await queryRows<{ kind: string }>(
       db,
@@ -353,6 +356,103 @@ describe.each(testBackends())("rollup maintenance on %s", (kind) => {
     await m.stop();
     expect(errors).toEqual([]);
     await own.close();
+  });
+
+  it("entity tables read the ten-minute sums the compaction keeps: every range as from the minute rows alone", async () => {
+    // Two databases get the same batches; only `kept` is maintained (live compaction, folds, tens). `raw`
+    // keeps ingest's partial minute rows and no tens or hours, so its tables sum minute rows alone.
+    const [kept, raw] = await Promise.all([createTestDb(kind), createTestDb(kind)]);
+    const nowS = Math.floor(Date.now() / 1000);
+    const minute = nowS - (nowS % 60);
+    const consumers = [1, 2, 3].map((i) => `3c4d5e6f-0000-4000-8000-0000000000d${i}`);
+    let seq = 0;
+    const post = async (atS: number, n: number) => {
+      const k = seq++;
+      const b = {
+        ...batch(`tens-${k}`, atS, n),
+        events: batch("x", atS, n).events.map((e, i) => ({
+          ...e,
+          consumerId: consumers[(i + k) % 3],
+          routeId: "3c4d5e6f-0000-4000-8000-0000000000b1",
+          status: (i + k) % 4 === 0 ? 502 : (i + k) % 5 === 0 ? 404 : 200,
+          latProxy: 2 + ((i * 31 + k * 7) % 900),
+        })),
+      };
+      await ingestBatch(kept.db, b);
+      await ingestBatch(raw.db, b);
+    };
+    // 90 minutes of batches, two per minute on most minutes: the hour before last is folded by the pass below.
+    for (let m = 90; m >= 1; m--)
+      if (m % 7 !== 3) for (const s of [5, 40]) await post(minute - m * 60 + s, 2 + (m % 4));
+    // The first pass marks where this handle starts; the second compacts every closed minute (into the tens),
+    // then the fold compacts the closed hours again, taking only what the tens lack.
+    await compactLiveMinutes(kept.db, minute - 90 * 60, retentionFromEnv({}));
+    await compactLiveMinutes(kept.db, nowS, retentionFromEnv({}));
+    await runMaintenance(kept.db, nowS, retentionFromEnv({}));
+    // Late batches: into minutes the pass compacted (they stay partial rows) and into the open minute. Not
+    // into a folded hour: its late events go to the hour table only, which a range edge inside that hour
+    // does not read (in `raw` they would be minute rows).
+    const folded = new Set(
+      (
+        await queryRows<{ h: unknown }>(
+          kept.db,
+          sql`SELECT extract(epoch FROM hour)::int8 AS h FROM rollup_hour_folds`,
+        )
+      ).map((r) => Number(r.h)),
+    );
+    for (const m of [30, 12, 4, 2, 0]) {
+      const at = minute - m * 60 + 50;
+      if (!folded.has(at - (at % 3600))) await post(at, 3);
+    }
+
+    const tens = await queryRows<{ n: unknown; compacted: unknown; partial: unknown }>(
+      kept.db,
+      sql`SELECT (SELECT count(*) FROM entity_traffic_tens) AS n,
+                 (SELECT count(*) FROM entity_traffic_minutes WHERE compacted) AS compacted,
+                 (SELECT count(*) FROM entity_traffic_minutes WHERE NOT compacted) AS partial`,
+    );
+    expect(Number(tens[0].n)).toBeGreaterThan(0);
+    expect(Number(tens[0].compacted)).toBeGreaterThan(0);
+    expect(Number(tens[0].partial)).toBeGreaterThan(0);
+    // A tens row is exactly its compacted minute rows.
+    const drift = await queryRows(
+      kept.db,
+      sql`SELECT t.bucket_ts, t.entity_id FROM entity_traffic_tens t
+          LEFT JOIN (SELECT to_timestamp(floor(extract(epoch FROM bucket_ts) / 600) * 600) AS b, entity_id, kind,
+                            sum(requests) AS requests, gw_hist_sum(rlat_hist) AS hist
+                     FROM entity_traffic_minutes WHERE compacted GROUP BY 1, 2, 3) m
+            ON m.b = t.bucket_ts AND m.entity_id = t.entity_id AND m.kind = t.kind
+          WHERE m.requests IS DISTINCT FROM t.requests OR m.hist IS DISTINCT FROM t.rlat_hist`,
+    );
+    expect(drift).toEqual([]);
+
+    const table = async (db: typeof kept.db, from: number, to: number) =>
+      (await getEntityTable(db, { range: { from, to }, kind: "consumer", nowMs: nowS * 1000 })).rows.map(
+        ({ lastSeen, ...r }) => r,
+      );
+    const ranges: [number, number][] = [
+      [minute - 91 * 60, minute + 60],
+      [minute - 3600, minute + 60],
+    ];
+    for (let i = 0; i < 12; i++) {
+      const from = minute - (1 + ((i * 37) % 90)) * 60;
+      ranges.push([from, Math.min(minute + 60, from + (1 + ((i * 53) % 80)) * 60)]);
+    }
+    for (const [from, to] of ranges)
+      expect(await table(kept.db, from, to)).toEqual(await table(raw.db, from, to));
+    // "Last traffic" keeps its minute through the tens rows (last_ts): a range that ends with whole ten minutes.
+    const end = Math.floor((minute - 5 * 60) / 600) * 600;
+    const lastSeen = async (db: typeof kept.db) =>
+      (
+        await getEntityTable(db, {
+          range: { from: end - 1800, to: end },
+          kind: "consumer",
+          nowMs: nowS * 1000,
+        })
+      ).rows.map((r) => r.lastSeen);
+    expect((await lastSeen(raw.db)).some((t) => t !== null && t % 600 !== 0)).toBe(true);
+    expect(await lastSeen(kept.db)).toEqual(await lastSeen(raw.db));
+    await Promise.all([kept.close(), raw.close()]);
   });
 
   it.runIf(kind === "postgres")("elects one leader per cluster and hands over when it stops", async () => {

@@ -5,7 +5,7 @@ import { type RangeInput, resolveRange } from "@/lib/time-range";
 import { isUuid } from "@/lib/uuid";
 import { NotFoundError } from "@/server/errors";
 import { histFrom, histSums } from "./health";
-import { num, num0, planSegments, rangeFor, table, tsBetween } from "./levels";
+import { ENTITY_TENS_S, num, num0, planSegments, rangeFor, type Segment, table, tsBetween } from "./levels";
 import type { EntityDetail, EntityKind, EntityRow, EntityTable } from "./types";
 
 /** Name column per entity table; consumers are known by username, else custom_id (Kong Manager does the same). */
@@ -18,7 +18,8 @@ const ENTITY_NAMES: Record<EntityKind, { table: SQL; name: SQL }> = {
 
 /**
  * List table per entity kind: every registered entity (zero traffic included) with its totals over the
- * range from `entity_traffic_*`, read hour rows inside and minute rows at the edges (levels.ts segments).
+ * range from `entity_traffic_*`, read hour rows inside, ten-minute rows at the edges and minute rows at
+ * theirs (levels.ts segments, withTens).
  */
 export async function getEntityTable(
   db: Db,
@@ -26,11 +27,30 @@ export async function getEntityTable(
 ): Promise<EntityTable> {
   const range = rangeFor("entity_traffic", resolveRange(params.range, params.nowMs));
   const segs = await planSegments(db, "entity_traffic", range, { tiered: true });
-  const arms = segs.map(
-    (s) =>
-      sql`SELECT bucket_ts, entity_id, requests, status_4xx, status_5xx, rlat_hist FROM ${table("entity_traffic", s.level)}
-          WHERE ${tsBetween(s.from, s.to)} AND kind = ${params.kind}`,
-  );
+  const parts = withTens(segs);
+  const within = (level: string) => {
+    const ranges = parts.filter((p) => p.level === level).map((p) => tsBetween(p.from, p.to));
+    return ranges.length === 0 ? null : sql`(${sql.join(ranges, sql` OR `)})`;
+  };
+  const [hours, tens, minutes] = [within("hours"), within("tens"), within("minutes")];
+  // One arm per table, so the live minute partition (no index: ingest's cost centre) is scanned once. A tens
+  // row sums the compacted minutes of its ten minutes; the ones not compacted yet are read beside it.
+  const fromMinutes = [minutes, tens && sql`(${tens} AND NOT compacted)`].filter((c): c is SQL => !!c);
+  const arms = [
+    hours && [table("entity_traffic", "hours"), sql`bucket_ts`, hours],
+    tens && [sql.raw("entity_traffic_tens"), sql`last_ts`, tens],
+    fromMinutes.length > 0 && [
+      table("entity_traffic", "minutes"),
+      sql`bucket_ts`,
+      sql`(${sql.join(fromMinutes, sql` OR `)})`,
+    ],
+  ]
+    .filter((a): a is [SQL, SQL, SQL] => !!a)
+    .map(
+      ([from, seen, when]) =>
+        sql`SELECT ${seen} AS seen, entity_id, requests, status_4xx, status_5xx, rlat_hist FROM ${from}
+            WHERE ${when} AND kind = ${params.kind}`,
+    );
   const source = sql`(${sql.join(arms, sql` UNION ALL `)}) AS e`;
   const names = ENTITY_NAMES[params.kind];
   // Every cell the scheme has (47), in one query: a row's histogram stops at its last non-empty cell
@@ -47,7 +67,7 @@ export async function getEntityTable(
       db,
       sql`SELECT entity_id::text AS id, sum(requests::float8) AS requests, sum(status_4xx::float8) AS s4,
                  sum(status_5xx::float8) AS s5,
-                 extract(epoch from max(bucket_ts) FILTER (WHERE requests > 0))::float8 AS last_seen
+                 extract(epoch from max(seen) FILTER (WHERE requests > 0))::float8 AS last_seen
                  ${histSums("rlat_hist", "h", histLen)}
           FROM ${source} GROUP BY entity_id`,
     ),
@@ -90,6 +110,27 @@ export async function getEntityTable(
     (a, b) => b.requests - a.requests || (a.name ?? a.id).localeCompare(b.name ?? b.id),
   );
   return { range, rows };
+}
+
+/**
+ * The whole ten minutes of each minute segment read from `entity_traffic_tens` (plus the minute rows no
+ * compaction has summed into it yet), minutes only at the ragged ends: a consumer's 24 h edges read ~20 rows
+ * instead of up to 118. Ten minutes never cross an hour, so a folded hour's edge works the same way.
+ */
+export function withTens(segs: Segment[]): (Segment | { level: "tens"; from: number; to: number })[] {
+  const out: (Segment | { level: "tens"; from: number; to: number })[] = [];
+  for (const s of segs) {
+    const a = Math.ceil(s.from / ENTITY_TENS_S) * ENTITY_TENS_S;
+    const b = Math.floor(s.to / ENTITY_TENS_S) * ENTITY_TENS_S;
+    if (s.level !== "minutes" || a >= b) {
+      out.push(s);
+      continue;
+    }
+    if (s.from < a) out.push({ level: "minutes", from: s.from, to: a });
+    out.push({ level: "tens", from: a, to: b });
+    if (b < s.to) out.push({ level: "minutes", from: b, to: s.to });
+  }
+  return out;
 }
 
 /** Header data for an entity detail page. */

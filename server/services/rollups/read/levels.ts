@@ -30,6 +30,12 @@ const FAMILY_LEVELS: Record<TableFamily, Interval[]> = {
   entity_traffic: ["minutes", "hours"],
 };
 
+/**
+ * Width of `entity_traffic_tens` buckets: ten-minute sums of the compacted entity minutes, which an entity
+ * table reads for the whole ten minutes of its minute edges (read/entities.ts).
+ */
+export const ENTITY_TENS_S = 600;
+
 /** Whitelisted table name: the only place a table is chosen by string. */
 export function table(family: TableFamily, level: Interval): SQL {
   if (!FAMILY_LEVELS[family].includes(level)) throw new Error(`${family} has no ${level} rollup`);

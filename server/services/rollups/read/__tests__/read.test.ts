@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import { createTestDb, type TestDb, testBackends } from "@/db/testing";
 import { ENTITY_HISTOGRAM, HEALTH_HISTOGRAM, mergeHistograms, quantile } from "@/lib/histogram";
 import { getConsumerRoutes, getStatusCodeSeries } from "../codes";
-import { getEntityTable } from "../entities";
+import { getEntityTable, withTens } from "../entities";
 import { getHealthSeries, getNodeTable, getOverlaySeries, getSummary } from "../health";
 import { segments } from "../levels";
 import {
@@ -174,6 +174,23 @@ describe.each(testBackends())("rollup read layer on %s", (kind) => {
       { level: "minutes", from: H - 1800, to: H + 3600 },
       { level: "hours", from: H + 3600, to: H + 7200 },
       { level: "minutes", from: H + 7200, to: H + 3 * 3600 + 60 },
+    ]);
+    // Entity tables read whole ten minutes of those minute edges from entity_traffic_tens.
+    expect(
+      withTens(segments("entity_traffic", wide, { tiered: true, foldedHours: new Set([H + 3600]) })),
+    ).toEqual([
+      { level: "tens", from: H - 1800, to: H + 3600 },
+      { level: "hours", from: H + 3600, to: H + 7200 },
+      { level: "tens", from: H + 7200, to: H + 3 * 3600 },
+      { level: "minutes", from: H + 3 * 3600, to: H + 3 * 3600 + 60 },
+    ]);
+    expect(withTens([{ level: "minutes", from: H + 540, to: H + 1860 }])).toEqual([
+      { level: "minutes", from: H + 540, to: H + 600 },
+      { level: "tens", from: H + 600, to: H + 1800 },
+      { level: "minutes", from: H + 1800, to: H + 1860 },
+    ]);
+    expect(withTens([{ level: "minutes", from: H + 60, to: H + 540 }])).toEqual([
+      { level: "minutes", from: H + 60, to: H + 540 },
     ]);
     expect(segments("health", wide)).toEqual([{ level: "minutes", from: wide.from, to: wide.to }]);
     expect(segments("codes_route", { from: H + 1, to: H + 61, interval: "seconds" })).toEqual([
