@@ -337,9 +337,10 @@ const liveCompactedUntil = new WeakMap<Db, number>();
  *
  * Each pass takes the minutes from where the last pass on this handle stopped (on the first pass, the start of
  * the hour before the live one, which may still wait for its fold; the fold compacts the hours before it) up
- * to MINUTE_COMPACT_LAG_S after the last closed minute. Per chunk one transaction holding the fold lock shared, as ingest does when it writes minute rows:
- * no fold runs meanwhile, and a folded hour is left alone (the fold compacted it). Returns the number of rows
- * removed.
+ * to MINUTE_COMPACT_LAG_S after the last closed minute. Per chunk one transaction holding the fold lock
+ * shared, as ingest does when it writes minute rows: no fold runs meanwhile, and a folded hour is left alone
+ * (the fold compacted it). Entity rows compacted for the first time are added to `entity_traffic_tens`
+ * (compactMinuteRows). Returns the number of rows removed.
  */
 export async function compactLiveMinutes(db: Db, nowS: number, retention: RetentionSeconds): Promise<number> {
   const to = Math.floor((nowS - MINUTE_COMPACT_LAG_S) / 60) * 60;

@@ -28,7 +28,7 @@ export async function getEntityTable(
   const range = rangeFor("entity_traffic", resolveRange(params.range, params.nowMs));
   const segs = await planSegments(db, "entity_traffic", range, { tiered: true });
   const parts = withTens(segs);
-  const within = (level: string) => {
+  const within = (level: EntitySegment["level"]) => {
     const ranges = parts.filter((p) => p.level === level).map((p) => tsBetween(p.from, p.to));
     return ranges.length === 0 ? null : sql`(${sql.join(ranges, sql` OR `)})`;
   };
@@ -112,13 +112,16 @@ export async function getEntityTable(
   return { range, rows };
 }
 
+/** A read of the entity tables: a rollup level, or the ten-minute sums (`entity_traffic_tens`). */
+export type EntitySegment = Segment | { level: "tens"; from: number; to: number };
+
 /**
  * The whole ten minutes of each minute segment read from `entity_traffic_tens` (plus the minute rows no
- * compaction has summed into it yet), minutes only at the ragged ends: a consumer's 24 h edges read ~20 rows
- * instead of up to 118. Ten minutes never cross an hour, so a folded hour's edge works the same way.
+ * compaction has summed into it yet), minutes only at the ragged ends: a consumer's two 24 h edges read at
+ * most 28 rows instead of up to 118. Ten minutes never cross an hour, so a folded hour's edge works the same.
  */
-export function withTens(segs: Segment[]): (Segment | { level: "tens"; from: number; to: number })[] {
-  const out: (Segment | { level: "tens"; from: number; to: number })[] = [];
+export function withTens(segs: Segment[]): EntitySegment[] {
+  const out: EntitySegment[] = [];
   for (const s of segs) {
     const a = Math.ceil(s.from / ENTITY_TENS_S) * ENTITY_TENS_S;
     const b = Math.floor(s.to / ENTITY_TENS_S) * ENTITY_TENS_S;
