@@ -1,6 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { event } from "@/server/services/ingest/__tests__/oracle";
@@ -8,25 +6,11 @@ import { ingestBatch } from "@/server/services/ingest/ingest-batch";
 import { ensurePartitions, foldHour } from "@/server/services/rollups/maintenance";
 import { getStatusCodeSeries } from "@/server/services/rollups/read/codes";
 import { queryRows } from "../client";
-import { MIGRATIONS_FOLDER, migrate } from "../migrate";
+import { migrate } from "../migrate";
 import { createTestDb, type TestDb, testBackends } from "../testing";
+import { migrationsUpTo } from "./migrations-up-to";
 
 const NODES = ["5e6f7a8b-0000-4000-8000-000000000001", "5e6f7a8b-0000-4000-8000-000000000002"];
-
-/** A copy of the committed migrations up to and including `last` (the journal trimmed to match). */
-async function migrationsUpTo(last: string): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "gw-migrations-"));
-  await mkdir(path.join(dir, "meta"));
-  const journal = JSON.parse(await readFile(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8"));
-  const upTo = journal.entries.findIndex((e: { tag: string }) => e.tag === last);
-  if (upTo < 0) throw new Error(`no migration ${last}`);
-  journal.entries = journal.entries.slice(0, upTo + 1);
-  await writeFile(path.join(dir, "meta", "_journal.json"), JSON.stringify(journal));
-  for (const name of await readdir(MIGRATIONS_FOLDER))
-    if (journal.entries.some((e: { tag: string }) => `${e.tag}.sql` === name))
-      await copyFile(path.join(MIGRATIONS_FOLDER, name), path.join(dir, name));
-  return dir;
-}
 
 const clusterCodes = (t: TestDb, table: string) =>
   queryRows<{ k: string; n: number }>(
