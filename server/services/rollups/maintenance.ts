@@ -9,6 +9,8 @@ import {
   arrayLiteral,
   CODE_TABLE_KEYS,
   type CodeFamily,
+  ENTITY_AGGREGATES,
+  ENTITY_MERGE,
   ENTITY_SUMS,
   GAUGES,
   HEALTH_SUMS,
@@ -108,6 +110,9 @@ const DROP_MARGIN_S = 300;
 export function asDb(tx: unknown, db: Db): Db {
   return Object.assign(tx as object, { $client: db.$client }) as Db;
 }
+
+/** Key and measure columns of every entity_traffic_* table, in ENTITY_AGGREGATES order after the key. */
+const ENTITY_COLUMNS = `bucket_ts, entity_id, kind, ${ENTITY_SUMS.join(", ")}, rlat_hist`;
 
 /** Advisory-lock namespaces (the two-int form), distinct from other areas' numbers. */
 export const LOCK_NS_FOLD = 0x6777_0001;
@@ -234,12 +239,10 @@ export async function foldHour(db: Db, hour: number): Promise<boolean> {
       );
     }
     await tx.execute(
-      sql`${sql.raw(`INSERT INTO entity_traffic_hours AS t (bucket_ts, entity_id, kind, ${ENTITY_SUMS.join(", ")}, rlat_hist) SELECT `)}to_timestamp(${hour})${sql.raw(
-        `, entity_id, kind, ${ENTITY_SUMS.map((c) => `sum(${c})`).join(", ")}, gw_hist_sum(rlat_hist) FROM entity_traffic_minutes WHERE `,
+      sql`${sql.raw(`INSERT INTO entity_traffic_hours AS t (${ENTITY_COLUMNS}) SELECT `)}to_timestamp(${hour})${sql.raw(
+        `, entity_id, kind, ${ENTITY_AGGREGATES.join(", ")} FROM entity_traffic_minutes WHERE `,
       )}${range}${sql.raw(
-        ` GROUP BY entity_id, kind ORDER BY entity_id, kind ON CONFLICT (bucket_ts, entity_id, kind) DO UPDATE SET ${ENTITY_SUMS.map(
-          (c) => `${c} = t.${c} + EXCLUDED.${c}`,
-        ).join(", ")}, rlat_hist = gw_hist_add(t.rlat_hist, EXCLUDED.rlat_hist)`,
+        ` GROUP BY entity_id, kind ORDER BY entity_id, kind ON CONFLICT (bucket_ts, entity_id, kind) DO UPDATE SET ${ENTITY_MERGE.join(", ")}`,
       )}`,
     );
     await compactMinuteRows(tx, hour, hour + 3600);
@@ -277,8 +280,7 @@ async function vacuumMinutes(db: Db, hour: number): Promise<void> {
  */
 function minuteCompactions(from: number, to: number): SQL[] {
   const range = sql`bucket_ts >= to_timestamp(${from}) AND bucket_ts < to_timestamp(${to})`;
-  const sums = ENTITY_SUMS.map((c) => `sum(${c})`).join(", ");
-  const entityCols = `bucket_ts, entity_id, kind, ${ENTITY_SUMS.join(", ")}, rlat_hist`;
+  const sums = ENTITY_AGGREGATES.join(", ");
   const tables = [
     ...CODE_FAMILIES.map((family) => {
       const keys = codeKeys(family);
@@ -291,16 +293,16 @@ function minuteCompactions(from: number, to: number): SQL[] {
     }),
     {
       table: "entity_traffic_minutes",
-      columns: `${entityCols}, compacted`,
-      merged: `bucket_ts, entity_id, kind, ${sums}, gw_hist_sum(rlat_hist), true FROM gone GROUP BY bucket_ts, entity_id, kind ORDER BY kind, entity_id, bucket_ts`,
+      columns: `${ENTITY_COLUMNS}, compacted`,
+      merged: `bucket_ts, entity_id, kind, ${sums}, true FROM gone GROUP BY bucket_ts, entity_id, kind ORDER BY kind, entity_id, bucket_ts`,
       // The ten-minute sums take the rows compacted for the first time, in the same statement: a tens row
       // always equals its compacted minute rows (schema/rollups.ts entityTrafficMinutes).
-      extra: `, tens AS (INSERT INTO entity_traffic_tens AS t (${entityCols}, last_ts)
+      extra: `, tens AS (INSERT INTO entity_traffic_tens AS t (${ENTITY_COLUMNS}, last_ts)
           SELECT to_timestamp(floor(extract(epoch FROM bucket_ts) / ${ENTITY_TENS_S}) * ${ENTITY_TENS_S}) AS b, entity_id, kind, ${sums},
-            gw_hist_sum(rlat_hist), max(bucket_ts) FILTER (WHERE requests > 0)
+            max(bucket_ts) FILTER (WHERE requests > 0)
           FROM gone WHERE NOT compacted GROUP BY b, entity_id, kind ORDER BY b, entity_id, kind
-          ON CONFLICT (bucket_ts, entity_id, kind) DO UPDATE SET ${ENTITY_SUMS.map((c) => `${c} = t.${c} + EXCLUDED.${c}`).join(", ")},
-            rlat_hist = gw_hist_add(t.rlat_hist, EXCLUDED.rlat_hist), last_ts = GREATEST(t.last_ts, EXCLUDED.last_ts))`,
+          ON CONFLICT (bucket_ts, entity_id, kind) DO UPDATE SET ${ENTITY_MERGE.join(", ")},
+            last_ts = GREATEST(t.last_ts, EXCLUDED.last_ts))`,
     },
   ];
   return tables.map(
@@ -330,7 +332,7 @@ async function compactMinuteRows(tx: Db, from: number, to: number): Promise<numb
  * batches are in by then; a later one only stays a partial row of its own until the fold.
  */
 export const MINUTE_COMPACT_LAG_S = 10;
-/** At most this many minutes per compaction transaction (PGlite runs it on the event loop). */
+/** At most this much time (ten minutes) per compaction statement: a first pass after a start covers ≤ 2 h. */
 const LIVE_COMPACT_CHUNK_S = 600;
 
 /** Per database handle: the minute up to which the live hours are compacted (see compactLiveMinutes). */

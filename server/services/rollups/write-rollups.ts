@@ -393,7 +393,7 @@ export function encodeCodes(
   });
 }
 
-/** Additive measures of entity_traffic_{minutes,hours}. */
+/** Additive measures of entity_traffic_{minutes,tens,hours}. */
 export const ENTITY_SUMS = [
   "requests",
   "status_4xx",
@@ -406,6 +406,15 @@ export const ENTITY_SUMS = [
   "rlat_count",
   "bytes_in",
   "bytes_out",
+];
+
+/** Entity rows summed over a group: ENTITY_SUMS, then the histogram (the fold and the compaction). */
+export const ENTITY_AGGREGATES = [...ENTITY_SUMS.map((c) => `sum(${c})`), "gw_hist_sum(rlat_hist)"];
+
+/** One entity row merged into another: the SET of every entity upsert (ingest, the fold, the tens). */
+export const ENTITY_MERGE = [
+  ...ENTITY_SUMS.map((c) => `${c} = t.${c} + EXCLUDED.${c}`),
+  "rlat_hist = gw_hist_add(t.rlat_hist, EXCLUDED.rlat_hist)",
 ];
 
 export function encodeEntityTraffic(
@@ -449,10 +458,7 @@ export function encodeEntityTraffic(
         i === 0 ? "to_timestamp(u.c0)" : c.name === "rlat_hist" ? `u.c${i}::bigint[]` : `u.c${i}`,
       ),
       conflict: append ? null : "bucket_ts, entity_id, kind",
-      updates: [
-        ...ENTITY_SUMS.map((c) => `${c} = t.${c} + EXCLUDED.${c}`),
-        "rlat_hist = gw_hist_add(t.rlat_hist, EXCLUDED.rlat_hist)",
-      ],
+      updates: ENTITY_MERGE,
     };
   });
 }
