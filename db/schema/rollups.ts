@@ -3,6 +3,7 @@ import {
   boolean,
   index,
   integer,
+  type PgColumnBuilderBase,
   pgTable,
   primaryKey,
   smallint,
@@ -246,8 +247,8 @@ const entityTrafficColumns = () => ({
 });
 
 /** Entity traffic summed per key (hours, tens): upserted by maintenance and late events. */
-function entityTrafficTable(name: string) {
-  return pgTable(name, entityTrafficColumns(), (t) => [
+function entityTrafficTable<E extends Record<string, PgColumnBuilderBase>>(name: string, extra: E) {
+  return pgTable(name, { ...entityTrafficColumns(), ...extra }, (t) => [
     primaryKey({ columns: [t.bucketTs, t.entityId, t.kind] }),
   ]);
 }
@@ -261,17 +262,15 @@ export const entityTrafficMinutes = pgTable("entity_traffic_minutes", {
   ...entityTrafficColumns(),
   compacted: boolean("compacted").notNull().default(false),
 });
-export const entityTrafficHours = entityTrafficTable("entity_traffic_hours");
+export const entityTrafficHours = entityTrafficTable("entity_traffic_hours", {});
 /**
  * Ten-minute sums of the compacted entity minutes, upserted by the compaction that writes those (same
  * statement), so a range's edges read up to 6× fewer rows. `last_ts`: the last of those minutes with
  * requests, so "last traffic" keeps the minute it had.
  */
-export const entityTrafficTens = pgTable(
-  "entity_traffic_tens",
-  { ...entityTrafficColumns(), lastTs: timestamp("last_ts", { withTimezone: true }) },
-  (t) => [primaryKey({ columns: [t.bucketTs, t.entityId, t.kind] })],
-);
+export const entityTrafficTens = entityTrafficTable("entity_traffic_tens", {
+  lastTs: timestamp("last_ts", { withTimezone: true }),
+});
 
 /** Accepted batch ids: a repeated batch_id is acknowledged and not counted again. Distributed by batch_id. */
 export const ingestBatches = pgTable(
