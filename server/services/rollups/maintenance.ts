@@ -84,16 +84,20 @@ export const ROLLUP_TABLES: Record<Grain, string[]> = {
     "health_cluster_minutes",
     ...CODE_FAMILIES.map((f) => `${f}_minutes`),
     "entity_traffic_minutes",
-    "entity_traffic_tens",
+    "entity_traffic_tens", // ten-minute sums, kept as long as the minutes they sum
   ],
   hours: ["health_hours", ...CODE_FAMILIES.map((f) => `${f}_hours`), "entity_traffic_hours"],
 };
 
-/** A table's grain for partitions and retention (the ten-minute entity sums live as long as the minutes). */
+const GRAIN_OF = new Map(
+  (Object.entries(ROLLUP_TABLES) as [Grain, string[]][]).flatMap(([g, tables]) => tables.map((t) => [t, g])),
+);
+
+/** A rollup table's grain for partitions and retention: the list of ROLLUP_TABLES it is in. */
 export function grainOf(table: string): Grain {
-  if (table.endsWith("_seconds")) return "seconds";
-  if (table.endsWith("_minutes") || table.endsWith("_tens")) return "minutes";
-  return "hours";
+  const grain = GRAIN_OF.get(table);
+  if (!grain) throw new Error(`${table} is not a rollup table`);
+  return grain;
 }
 
 /** Rows whose bucket is this far in the future are skipped (a node with a wrong clock). */
