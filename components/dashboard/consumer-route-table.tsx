@@ -51,6 +51,10 @@ export function ConsumerRouteBreakdown({
           <Link href={`/routes/${r.routeId}`} className="text-accent hover:underline">
             {r.routeName ?? r.routeId}
           </Link>
+        ) : r.consumerId ? (
+          <span className="text-muted" title="Traffic without a matched route: a legacy API, for one">
+            no route
+          </span>
         ) : null,
     },
     { key: "requests", header: "Requests", cell: (r) => formatCount(r.requests), align: "right" },

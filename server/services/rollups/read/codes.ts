@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type Db, queryRows } from "@/db/client";
+import { ZERO_UUID } from "@/db/schema/rollups";
 import { bucketStarts, type RangeInput, resolveRange } from "@/lib/time-range";
 import { isUuid } from "@/lib/uuid";
 import { ValidationError } from "@/server/errors";
@@ -183,7 +184,8 @@ export async function getConsumerRoutes(
       row = {
         consumerId: r.consumer_id,
         consumerName: null,
-        routeId: r.route_id,
+        // The zero sentinel is "no route" (a consumer's legacy-API traffic, for one): nothing to name or link.
+        routeId: r.route_id === ZERO_UUID ? null : r.route_id,
         routeName: null,
         requests: 0,
         codes: {},

@@ -116,6 +116,7 @@ export type ConsumerRouteRow = {
   /** null on the "other" row that sums everything outside the top N */
   consumerId: string | null;
   consumerName: string | null;
+  /** null on the "other" row, and on a pair without a route (a consumer's legacy-API traffic, for one) */
   routeId: string | null;
   routeName: string | null;
   requests: number;

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { createTestDb, type TestDb, testBackends } from "@/db/testing";
+import { event } from "@/server/services/ingest/__tests__/oracle";
+import { ingestBatch } from "@/server/services/ingest/ingest-batch";
 import { ensurePartitions, foldHour, ROLLUP_TABLES } from "../../maintenance";
 import { getConsumerRoutes } from "../codes";
 import type { ConsumerRouteRow } from "../types";
@@ -128,5 +130,33 @@ describe.each(testBackends())("consumer×route top N on %s", (kind) => {
       expect((await getConsumerRoutes(db, params)).rows).toEqual(
         expected(rows, range.from, range.to, params.limit ?? 20, filter),
       );
+  });
+
+  it("gives a consumer's legacy-API traffic as a pair without a route, not the zero sentinel", async () => {
+    const consumer = CONSUMERS[4];
+    const at = nowSec - 120;
+    await ingestBatch(db, {
+      batchId: "api-traffic",
+      node: { id: "55555555-5555-4555-8555-555555555555", hostname: "gw-api", version: null },
+      stats: [],
+      events: [200, 200, 503].map((status, i) =>
+        event(at * 1000 + i, { apiId: "66666666-6666-4666-8666-666666666666", consumerId: consumer, status }),
+      ),
+    });
+    const got = await getConsumerRoutes(db, {
+      range: { from: at - 60, to: at + 60 },
+      consumerId: consumer,
+      nowMs,
+    });
+    expect(got.rows).toEqual([
+      {
+        consumerId: consumer,
+        consumerName: "user-4",
+        routeId: null,
+        routeName: null,
+        requests: 3,
+        codes: { "200": 2, "503": 1 },
+      },
+    ]);
   });
 });
