@@ -11,7 +11,8 @@
  * log-normal latencies (lib/simulator), 20k-event batches at a cluster event-time density of 10k ev/s.
  *
  * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; a fresh database is
- * created and dropped), BENCH_BATCHES (default 24), BENCH_BATCH_SIZE (20000), BENCH_CONCURRENCY (4).
+ * created and dropped), BENCH_BATCHES (default 24), BENCH_BATCH_SIZE (20000), BENCH_CONCURRENCY (4),
+ * BENCH_SMALL_BATCHES (400 batches of 500 events, 32 posters: (e) with group commit, (e1) without).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -32,6 +33,7 @@ import {
 } from "@/lib/simulator/cluster";
 import { createRng } from "@/lib/simulator/random";
 import { stopRuntime } from "@/server/runtime";
+import { ingestQueueStats } from "@/server/services/ingest/ingest-queue";
 import { stopPreparePool } from "@/server/services/ingest/prepare-pool";
 import { serveRoutes, useTestDb } from "@/server/testing/http";
 import { postAll } from "./harness";
@@ -41,25 +43,29 @@ const BATCHES = Number(process.env.BENCH_BATCHES ?? 24);
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const PGLITE_BATCHES = Math.max(2, Math.floor(BATCHES / 3));
+/** Small batches from many posters, as Kong's http-log sends them (a few hundred entries per flush). */
+const SMALL_SIZE = 500;
+const SMALL_BATCHES = Number(process.env.BENCH_SMALL_BATCHES ?? 400);
+const SMALL_CONCURRENCY = 32;
 const INSERT_SAMPLE = 5000;
 const DENSITY = 10_000; // cluster events per second of event time
 
 process.env.TEST_DATABASE_URL ??= BASE_URL;
 
-function makeBatches(count: number, startS: number, tag: string): Buffer[] {
+function makeBatches(count: number, startS: number, tag: string, size = BATCH_SIZE): Buffer[] {
   const cluster = createCluster({ nodes: 20, services: 200, routesPerService: 5, consumers: 5000, seed: 11 });
   const rng = createRng(12345);
   const bodies: Buffer[] = [];
-  const spanMs = (BATCH_SIZE / DENSITY) * 1000;
+  const spanMs = (size / DENSITY) * 1000;
   for (let i = 0; i < count; i++) {
     const node = cluster.nodes[i % cluster.nodes.length];
     const t0 = startS * 1000 + i * spanMs;
-    const requests = Array.from({ length: BATCH_SIZE }, (_, j) =>
-      generateRequest(cluster, rng, Math.floor(t0 + (j * spanMs) / BATCH_SIZE)),
+    const requests = Array.from({ length: size }, (_, j) =>
+      generateRequest(cluster, rng, Math.floor(t0 + (j * spanMs) / size)),
     );
     const stats = [];
     for (let s = Math.floor(t0 / 1000); s < Math.ceil((t0 + spanMs) / 1000); s++)
-      stats.push(generateStats(rng, s, BATCH_SIZE / (spanMs / 1000)));
+      stats.push(generateStats(rng, s, size / (spanMs / 1000)));
     const batch: NativeBatch = {
       batch_id: `bench-${tag}-${i}`,
       node: { id: node.id, hostname: node.hostname, version: node.version },
@@ -77,20 +83,32 @@ async function measureHttp(
   warmup: Buffer,
   concurrency: number,
   workers: string | undefined,
+  groupMax?: string,
 ) {
   // biome-ignore lint/correctness/useHookAtTopLevel: useTestDb points getDb() at a database; not a React hook
   useTestDb(db);
   await stopPreparePool(); // the pool reads INGEST_WORKERS when it starts
   if (workers === undefined) delete process.env.INGEST_WORKERS;
   else process.env.INGEST_WORKERS = workers;
+  // a fresh database has a fresh ingest queue, which reads this when it starts
+  if (groupMax === undefined) delete process.env.INGEST_GROUP_MAX_BODIES;
+  else process.env.INGEST_GROUP_MAX_BODIES = groupMax;
   const server = await serveRoutes([{ prefix: "/api/ingest", module: ingestRoute }]);
   try {
     await postAll(server.url, [warmup], 1); // partitions, prepared statements, JIT
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
+    const before = ingestQueueStats(db);
     const ms = await postAll(server.url, bodies, concurrency);
     loop.disable();
-    return { ms, maxStallMs: loop.max / 1e6, p99StallMs: loop.percentile(99) / 1e6 };
+    const after = ingestQueueStats(db);
+    const groups = after.groups - before.groups;
+    return {
+      ms,
+      maxStallMs: loop.max / 1e6,
+      p99StallMs: loop.percentile(99) / 1e6,
+      bodiesPerGroup: (after.bodies - before.bodies) / Math.max(1, groups),
+    };
   } finally {
     await server.close();
     // The runtime (observers, maintenance) binds to the db of its first use: restart it per database.
@@ -206,6 +224,23 @@ async function main() {
     await memory.close();
   }
 
+  // (e) small batches through group commit, (e1) the same with every body in a transaction of its own.
+  const small = makeBatches(
+    SMALL_BATCHES,
+    nowS - (SMALL_BATCHES * SMALL_SIZE) / DENSITY - 60,
+    "small",
+    SMALL_SIZE,
+  );
+  const smallRuns: Awaited<ReturnType<typeof measureHttp>>[] = [];
+  for (const groupMax of [undefined, "1"]) {
+    const smallDb = await createTestDb("postgres", { max: 10 });
+    try {
+      smallRuns.push(await measureHttp(smallDb.db, small, warm, SMALL_CONCURRENCY, WORKERS, groupMax));
+    } finally {
+      await smallDb.close();
+    }
+  }
+
   // The baselines read the same events, parsed from the bodies outside the timed part.
   const events = bodies.flatMap((b) => (JSON.parse(b.toString("utf8")) as NativeBatch).requests ?? []);
   let copyMs: number;
@@ -239,6 +274,14 @@ async function main() {
   console.log(
     `| (b0) same, PGlite in memory | ${fmt(PGLITE_BATCHES * BATCH_SIZE)} | ${fmt(httpMemory.ms)} | ${fmt(rate(PGLITE_BATCHES * BATCH_SIZE, httpMemory.ms))} |`,
   );
+  const smallEvents = SMALL_BATCHES * SMALL_SIZE;
+  const [grouped, alone] = smallRuns.map((r) => rate(smallEvents, r.ms));
+  console.log(
+    `| (e) HTTP, ${SMALL_SIZE}-event batches, K=${SMALL_CONCURRENCY}, group commit | ${fmt(smallEvents)} | ${fmt(smallRuns[0].ms)} | ${fmt(grouped)} |`,
+  );
+  console.log(
+    `| (e1) same, INGEST_GROUP_MAX_BODIES=1 (a transaction per body) | ${fmt(smallEvents)} | ${fmt(smallRuns[1].ms)} | ${fmt(alone)} |`,
+  );
   console.log(
     `| (c) raw COPY FROM STDIN, plain table | ${fmt(totalEvents)} | ${fmt(copyMs)} | ${fmt(copyRate)} |`,
   );
@@ -251,6 +294,12 @@ async function main() {
   console.log(`PGlite      = ${fmt(liteRate)} ev/s  (target ≥ 50,000)`);
   console.log(
     `workers/inline = ${(httpRate / inlineRate).toFixed(2)}  (ingest worker pool: ${workersLabel()})`,
+  );
+  console.log(
+    `group commit on ${SMALL_SIZE}-event batches: ${(grouped / alone).toFixed(2)}× a transaction per body (${smallRuns[0].bodiesPerGroup.toFixed(1)} bodies per transaction)`,
+  );
+  console.log(
+    `group commit, bodies per transaction: Postgres ${httpPg.bodiesPerGroup.toFixed(2)} (inline ${httpPgInline.bodiesPerGroup.toFixed(2)}), PGlite ${httpLite.bodiesPerGroup.toFixed(2)}`,
   );
   console.log(
     `event-loop stall during ingest: Postgres max ${httpPg.maxStallMs.toFixed(0)} ms (p99 ${httpPg.p99StallMs.toFixed(0)}; inline max ${httpPgInline.maxStallMs.toFixed(0)}), PGlite max ${httpLite.maxStallMs.toFixed(0)} ms (p99 ${httpLite.p99StallMs.toFixed(0)})`,

@@ -73,12 +73,14 @@ export type CodeTables = {
   codesCluster: CodeRow[];
 };
 
-export type BatchAggregate = {
+/** Health rows of one batch at each grain (its node's own rows). */
+export type BatchHealth = {
   healthSeconds: HealthRow[];
   healthMinutes: HealthRow[];
   healthHours: HealthRow[];
-  minutes: CodeTables;
 };
+
+export type BatchAggregate = BatchHealth & { minutes: CodeTables };
 
 export function emptyHealth(bucket: number): HealthRow {
   return {
@@ -273,8 +275,10 @@ class Interner {
 }
 
 type MinuteCounters = {
+  /** (node index · 1000 + status) → count */
   node: Map<number, number>;
   unmatched: Map<number, number>;
+  cluster: Map<number, number>;
   route: Map<number, number>;
   api: Map<number, number>;
   consumerRoute: Map<number, number>;
@@ -284,15 +288,30 @@ type MinuteCounters = {
 const HEALTH_HIST_LEN = HEALTH_HISTOGRAM.bounds.length + 1;
 
 export function aggregateBatch(batch: IngestBatch): BatchAggregate {
-  const seconds = new Map<number, HealthRow>();
+  const { health, minutes } = aggregateBatches([batch]);
+  return { ...health[0], minutes };
+}
+
+/**
+ * Aggregates several batches in one pass: health rows per batch (each is its node's), and code and entity
+ * rows shared by all of them, equal keys merged across batches. That merge is what makes a group commit
+ * cheaper than its batches one by one (ingest-queue.ts): four 2-second batches of the bench's cluster hold
+ * 15 % fewer consumer×route keys and 65 % fewer entity keys together than apart.
+ */
+export function aggregateBatches(batches: readonly IngestBatch[]): {
+  health: BatchHealth[];
+  minutes: CodeTables;
+} {
   const minutes = new Map<number, MinuteCounters>();
   // Interned ids per kind (service, route, consumer, api), and (route, service) pairs ("targets").
   const entityIds = [new Interner(), new Interner(), new Interner(), new Interner()];
+  const nodeIds = new Interner();
   const targets = new Map<number, number>();
   const targetRoute: string[] = [];
   const targetService: string[] = [];
   // Keys are (index * n + index) * 1000 + status with n > every index: exact in a double up to n ≈ 3·10⁶.
-  const n = batch.events.length + 2;
+  let n = 2;
+  for (const b of batches) n += b.events.length;
   const targetOf = (pair: number, route: string, service: string) => {
     let t = targets.get(pair);
     if (t === undefined) {
@@ -303,124 +322,136 @@ export function aggregateBatch(batch: IngestBatch): BatchAggregate {
     }
     return t;
   };
+  const health: BatchHealth[] = [];
 
-  let lastSec = Number.NaN;
-  let health: HealthRow = emptyHealth(0);
   let lastMinute = Number.NaN;
   let mc: MinuteCounters | undefined;
-
-  for (const e of batch.events) {
-    const sec = Math.floor(e.startedAt / 1000);
-    if (sec !== lastSec) {
-      let h = seconds.get(sec);
-      if (!h) {
-        h = emptyHealth(sec);
-        seconds.set(sec, h);
+  for (const batch of batches) {
+    const seconds = new Map<number, HealthRow>();
+    const nodeKey = nodeIds.of(batch.node.id) * 1000;
+    let lastSec = Number.NaN;
+    let h: HealthRow = emptyHealth(0);
+    for (const e of batch.events) {
+      const sec = Math.floor(e.startedAt / 1000);
+      if (sec !== lastSec) {
+        let row = seconds.get(sec);
+        if (!row) {
+          row = emptyHealth(sec);
+          seconds.set(sec, row);
+        }
+        h = row;
+        lastSec = sec;
       }
-      health = h;
-      lastSec = sec;
-    }
-    const minute = sec - (sec % 60);
-    if (minute !== lastMinute || !mc) {
-      mc = minutes.get(minute);
-      if (!mc) {
-        mc = {
-          node: new Map(),
-          unmatched: new Map(),
-          route: new Map(),
-          api: new Map(),
-          consumerRoute: new Map(),
-          entity: new Map(),
-        };
-        minutes.set(minute, mc);
+      const minute = sec - (sec % 60);
+      if (minute !== lastMinute || !mc) {
+        mc = minutes.get(minute);
+        if (!mc) {
+          mc = {
+            node: new Map(),
+            unmatched: new Map(),
+            cluster: new Map(),
+            route: new Map(),
+            api: new Map(),
+            consumerRoute: new Map(),
+            entity: new Map(),
+          };
+          minutes.set(minute, mc);
+        }
+        lastMinute = minute;
       }
-      lastMinute = minute;
-    }
-    const status = e.status;
-    health.requests++;
-    health.bytesIn += e.requestSize;
-    health.bytesOut += e.responseSize;
-    const cls = (status / 100) | 0;
-    health.classes[cls >= 1 && cls <= 5 ? cls - 1 : 5]++;
-    if (e.latKong !== null) {
-      const v = e.latKong;
-      if (v < health.platMin) health.platMin = v;
-      if (v > health.platMax) health.platMax = v;
-      health.platSum += v;
-      health.platCount++;
-      if (!health.platHist) health.platHist = new Array(HEALTH_HIST_LEN).fill(0);
-      health.platHist[bucketOf(HEALTH_HISTOGRAM, v)]++;
-    }
-    if (e.latProxy !== null) {
-      const v = e.latProxy;
-      if (v < health.ulatMin) health.ulatMin = v;
-      if (v > health.ulatMax) health.ulatMax = v;
-      health.ulatSum += v;
-      health.ulatCount++;
-      if (!health.ulatHist) health.ulatHist = new Array(HEALTH_HIST_LEN).fill(0);
-      health.ulatHist[bucketOf(HEALTH_HISTOGRAM, v)]++;
-    }
-    if (e.latRequest !== null) {
-      health.rlatSum += e.latRequest;
-      health.rlatCount++;
+      const status = e.status;
+      h.requests++;
+      h.bytesIn += e.requestSize;
+      h.bytesOut += e.responseSize;
+      const cls = (status / 100) | 0;
+      h.classes[cls >= 1 && cls <= 5 ? cls - 1 : 5]++;
+      if (e.latKong !== null) {
+        const v = e.latKong;
+        if (v < h.platMin) h.platMin = v;
+        if (v > h.platMax) h.platMax = v;
+        h.platSum += v;
+        h.platCount++;
+        if (!h.platHist) h.platHist = new Array(HEALTH_HIST_LEN).fill(0);
+        h.platHist[bucketOf(HEALTH_HISTOGRAM, v)]++;
+      }
+      if (e.latProxy !== null) {
+        const v = e.latProxy;
+        if (v < h.ulatMin) h.ulatMin = v;
+        if (v > h.ulatMax) h.ulatMax = v;
+        h.ulatSum += v;
+        h.ulatCount++;
+        if (!h.ulatHist) h.ulatHist = new Array(HEALTH_HIST_LEN).fill(0);
+        h.ulatHist[bucketOf(HEALTH_HISTOGRAM, v)]++;
+      }
+      if (e.latRequest !== null) {
+        h.rlatSum += e.latRequest;
+        h.rlatCount++;
+      }
+
+      mc.node.set(nodeKey + status, (mc.node.get(nodeKey + status) ?? 0) + 1);
+      mc.cluster.set(status, (mc.cluster.get(status) ?? 0) + 1);
+      // Each id is hashed once per event (one Map lookup per entity reference); composite keys are numbers.
+      const si = e.serviceId === null ? -1 : entityIds[0].of(e.serviceId);
+      const ri = e.routeId === null ? -1 : entityIds[1].of(e.routeId);
+      const ci = e.consumerId === null ? -1 : entityIds[2].of(e.consumerId);
+      const ai = e.apiId === null ? -1 : entityIds[3].of(e.apiId);
+      let target = -1;
+      if (si >= 0) {
+        target = targetOf((ri + 1) * n + si + 1, e.routeId ?? ZERO_UUID, e.serviceId as string);
+        const k = target * 1000 + status;
+        mc.route.set(k, (mc.route.get(k) ?? 0) + 1);
+      } else if (ai < 0) {
+        mc.unmatched.set(nodeKey + status, (mc.unmatched.get(nodeKey + status) ?? 0) + 1);
+      }
+      if (ai >= 0) {
+        const k = ai * 1000 + status;
+        mc.api.set(k, (mc.api.get(k) ?? 0) + 1);
+      }
+      if (ci >= 0) {
+        // A consumer on legacy-API traffic has no service/route: keyed by the zero sentinels (pair key 0).
+        if (target < 0) target = targetOf(0, ZERO_UUID, ZERO_UUID);
+        const k = (ci * n + target) * 1000 + status;
+        mc.consumerRoute.set(k, (mc.consumerRoute.get(k) ?? 0) + 1);
+      }
+      if (si >= 0) addEntity(mc.entity, 0, si, e.serviceId as string, n, minute, e);
+      if (ri >= 0) addEntity(mc.entity, 1, ri, e.routeId as string, n, minute, e);
+      if (ci >= 0) addEntity(mc.entity, 2, ci, e.consumerId as string, n, minute, e);
+      if (ai >= 0) addEntity(mc.entity, 3, ai, e.apiId as string, n, minute, e);
     }
 
-    mc.node.set(status, (mc.node.get(status) ?? 0) + 1);
-    // Each id is hashed once per event (one Map lookup per entity reference); composite keys are numbers.
-    const si = e.serviceId === null ? -1 : entityIds[0].of(e.serviceId);
-    const ri = e.routeId === null ? -1 : entityIds[1].of(e.routeId);
-    const ci = e.consumerId === null ? -1 : entityIds[2].of(e.consumerId);
-    const ai = e.apiId === null ? -1 : entityIds[3].of(e.apiId);
-    let target = -1;
-    if (si >= 0) {
-      target = targetOf((ri + 1) * n + si + 1, e.routeId ?? ZERO_UUID, e.serviceId as string);
-      const k = target * 1000 + status;
-      mc.route.set(k, (mc.route.get(k) ?? 0) + 1);
-    } else if (ai < 0) {
-      mc.unmatched.set(status, (mc.unmatched.get(status) ?? 0) + 1);
+    for (const s of batch.stats) {
+      let row = seconds.get(s.at);
+      if (!row) {
+        row = emptyHealth(s.at);
+        seconds.set(s.at, row);
+      }
+      const sample = emptyHealth(s.at);
+      sample.samples = 1;
+      sample.cacheHits = s.cacheHits;
+      sample.cacheMisses = s.cacheMisses;
+      sample.gaugesAt = s.at;
+      const c = s.connections;
+      sample.conn = c ? [c.active, c.reading, c.writing, c.waiting, c.accepted, c.handled, c.total] : null;
+      sample.reachable = s.datastoreReachable === null ? null : s.datastoreReachable ? 1 : 0;
+      mergeHealth(row, sample);
     }
-    if (ai >= 0) {
-      const k = ai * 1000 + status;
-      mc.api.set(k, (mc.api.get(k) ?? 0) + 1);
-    }
-    if (ci >= 0) {
-      // A consumer on legacy-API traffic has no service/route: keyed by the zero sentinels (pair key 0).
-      if (target < 0) target = targetOf(0, ZERO_UUID, ZERO_UUID);
-      const k = (ci * n + target) * 1000 + status;
-      mc.consumerRoute.set(k, (mc.consumerRoute.get(k) ?? 0) + 1);
-    }
-    if (si >= 0) addEntity(mc.entity, 0, si, e.serviceId as string, n, minute, e);
-    if (ri >= 0) addEntity(mc.entity, 1, ri, e.routeId as string, n, minute, e);
-    if (ci >= 0) addEntity(mc.entity, 2, ci, e.consumerId as string, n, minute, e);
-    if (ai >= 0) addEntity(mc.entity, 3, ai, e.apiId as string, n, minute, e);
-  }
-
-  for (const s of batch.stats) {
-    let h = seconds.get(s.at);
-    if (!h) {
-      h = emptyHealth(s.at);
-      seconds.set(s.at, h);
-    }
-    const sample = emptyHealth(s.at);
-    sample.samples = 1;
-    sample.cacheHits = s.cacheHits;
-    sample.cacheMisses = s.cacheMisses;
-    sample.gaugesAt = s.at;
-    const c = s.connections;
-    sample.conn = c ? [c.active, c.reading, c.writing, c.waiting, c.accepted, c.handled, c.total] : null;
-    sample.reachable = s.datastoreReachable === null ? null : s.datastoreReachable ? 1 : 0;
-    mergeHealth(h, sample);
+    const secondRows = [...seconds.values()];
+    health.push({
+      healthSeconds: secondRows,
+      healthMinutes: foldHealth(secondRows, 60),
+      healthHours: foldHealth(secondRows, 3600),
+    });
   }
 
   const codes = emptyTables();
-  const nodeId = batch.node.id;
+  const byNode = (k: number) => nodeIds.values[(k / 1000) | 0];
   for (const [bucket, m] of minutes) {
-    for (const [status, count] of m.node) {
-      codes.codesNode.push({ bucket, k1: nodeId, k2: "", k3: "", status, count });
+    for (const [k, count] of m.node)
+      codes.codesNode.push({ bucket, k1: byNode(k), k2: "", k3: "", status: k % 1000, count });
+    for (const [status, count] of m.cluster)
       codes.codesCluster.push({ bucket, k1: "", k2: "", k3: "", status, count });
-    }
-    for (const [status, count] of m.unmatched)
-      codes.codesUnmatched.push({ bucket, k1: nodeId, k2: "", k3: "", status, count });
+    for (const [k, count] of m.unmatched)
+      codes.codesUnmatched.push({ bucket, k1: byNode(k), k2: "", k3: "", status: k % 1000, count });
     for (const [k, count] of m.route) {
       const t = (k / 1000) | 0;
       codes.codesRoute.push({
@@ -457,14 +488,7 @@ export function aggregateBatch(batch: IngestBatch): BatchAggregate {
     }
     for (const row of m.entity.values()) codes.entityTraffic.push(row);
   }
-
-  const secondRows = [...seconds.values()];
-  return {
-    healthSeconds: secondRows,
-    healthMinutes: foldHealth(secondRows, 60),
-    healthHours: foldHealth(secondRows, 3600),
-    minutes: codes,
-  };
+  return { health, minutes: codes };
 }
 
 function addEntity(

@@ -128,6 +128,23 @@ export function collectUnseen(db: Db, catalog: EntityCatalog): Discovery {
   return d;
 }
 
+/** Discoveries of several batches as one (collectUnseen already left out what an earlier one took). */
+export function mergeDiscoveries(ds: readonly Discovery[]): Discovery {
+  if (ds.length === 1) return ds[0];
+  const out: Discovery = {
+    workspaces: [],
+    services: [],
+    routes: [],
+    consumers: [],
+    apis: [],
+    nodes: [],
+    keys: [],
+  };
+  for (const d of ds)
+    for (const k of Object.keys(out) as (keyof Discovery)[]) out[k].push(...(d[k] as never[]));
+  return out;
+}
+
 /** Undo provisional marks after a failed transaction, so the next batch tries again. */
 export function forgetUnseen(db: Db, d: Discovery): void {
   const known = seenOf(db);

@@ -17,13 +17,15 @@ import {
   writeEncoded,
   writeHealth,
 } from "@/server/services/rollups/write-rollups";
-import { type CodeTables, concatTables, foldCodeTables } from "./aggregate";
-import { collectUnseen, forgetUnseen, registerEntities } from "./discover-entities";
+import { type CodeTables, concatTables, foldCodeTables, type HealthRow } from "./aggregate";
+import { collectUnseen, forgetUnseen, mergeDiscoveries, registerEntities } from "./discover-entities";
 import type { IngestObserver } from "./observer";
 import {
   type BatchSource,
+  groupOf,
   localSource,
   type PreparedBatch,
+  type PreparedGroup,
   type PrepareParams,
   prepareBatch,
 } from "./prepare";
@@ -81,42 +83,71 @@ export function prepareParams(db: Db, options: Pick<IngestOptions, "retention" |
   };
 }
 
-/** Ingests one validated batch in process (tRPC, tests); HTTP bodies go through a worker (prepare-pool.ts). */
+/** Ingests one validated batch in process (tRPC, tests); HTTP bodies go through the ingest queue (ingest-queue.ts). */
 export function ingestBatch(db: Db, batch: IngestBatch, options: IngestOptions = {}): Promise<IngestResult> {
-  const prepared = prepareBatch(batch, prepareParams(db, options));
-  return ingestPrepared(db, prepared, localSource(batch, prepared), options);
+  const params = prepareParams(db, options);
+  const prepared = prepareBatch(batch, params);
+  return ingestPrepared(db, prepared, localSource(batch, prepared, params), options);
 }
 
-/**
- * Writes one prepared batch, atomically and exactly once:
- * 1. make sure the partitions exist (outside the transaction, cached);
- * 2. in ONE transaction: claim batch_id in ingest_batches (a repeat → accepted:false, nothing counted);
- *    register unseen entities; take shared fold locks on the batch's hours; write every rollup table in
- *    the fixed order with sorted rows; run each observer's `inTransaction` with the source's `observed`;
- * 3. commit, then each observer's `afterCommit`.
- * The minute code/entity tables take the prepared inserts unless one of the batch's hours was folded
- * meanwhile (late data): then the source's `tables()` supplies the rows, to be split between minute and hour tables.
- * Deadlocks, serialization failures and lock timeouts are retried with jittered backoff (the batch_id
- * claim makes the retry safe).
- */
+/** Writes one prepared batch: a group of one (ingestGroup). */
 export async function ingestPrepared(
   db: Db,
   prepared: PreparedBatch,
-  { observed, tables }: BatchSource,
+  source: BatchSource,
   options: IngestOptions = {},
 ): Promise<IngestResult> {
+  const [result] = await ingestGroup(db, groupOf(prepared), [source], options);
+  return result;
+}
+
+/**
+ * Thrown inside a group's transaction when only its members one by one can settle what it met: a batch_id
+ * claimed before (that member alone must count nothing), or an hour folded meanwhile (each member's rows
+ * must be split between minute and hour tables). The transaction rolls back and each member is written alone.
+ */
+class SplitGroup extends Error {}
+
+const resultOf = (m: PreparedBatch): IngestResult => ({
+  batchId: m.batchId,
+  accepted: true,
+  events: m.eventCount,
+  stats: m.stats.length,
+  skipped: m.skipped,
+});
+
+/**
+ * Writes a prepared group (one batch, or several merged by the ingest queue) atomically and exactly once:
+ * 1. make sure the partitions exist (outside the transaction, cached);
+ * 2. in ONE transaction: claim every batch_id in ingest_batches (a repeat → accepted:false and nothing
+ *    counted for a group of one; a group splits into its members, see SplitGroup); register unseen entities;
+ *    take shared fold locks on the group's hours; write every rollup table in the fixed order with sorted
+ *    rows; run each observer's `inTransaction` with each member's `observed`;
+ * 3. commit, then each observer's `afterCommit` per member.
+ * The minute code/entity tables take the prepared inserts unless one of the hours was folded meanwhile
+ * (late data): then a group of one takes its rows from the source's `tables()`, split between minute and
+ * hour tables. Deadlocks, serialization failures and lock timeouts are retried with jittered backoff (the
+ * batch_id claims make the retry safe).
+ */
+export async function ingestGroup(
+  db: Db,
+  group: PreparedGroup,
+  sources: readonly BatchSource[],
+  options: IngestOptions = {},
+): Promise<IngestResult[]> {
   const nowMs = options.now ?? Date.now();
   const writeOptions = writeOptionsFor(db);
-  const { minuteHours, oldBuckets } = prepared;
-  const seconds = prepared.seconds.map((r) => r.bucket);
-  const minutes = prepared.minutes.map((r) => r.bucket);
+  const { members, minuteHours, oldBuckets } = group;
+  const single = members.length === 1;
+  const seconds = members.flatMap((m) => m.seconds.map((r) => r.bucket));
+  const minutes = members.flatMap((m) => m.minutes.map((r) => r.bucket));
   const hourBuckets = [...minuteHours, ...oldBuckets];
   const partitions: [string, number[]][] = [
     ["health_seconds", seconds],
     ["health_minutes", minutes],
     ["health_cluster_seconds", seconds],
     ["health_cluster_minutes", minutes],
-    ["health_hours", prepared.hours.map((r) => r.bucket)],
+    ["health_hours", members.flatMap((m) => m.hours.map((r) => r.bucket))],
     ...[...Object.keys(CODE_TABLE_KEYS), "entity_traffic"].flatMap((family): [string, number[]][] => [
       [`${family}_minutes`, minuteHours],
       [`${family}_hours`, hourBuckets],
@@ -125,30 +156,37 @@ export async function ingestPrepared(
   const ensureBatchPartitions = async () => {
     for (const [table, buckets] of partitions) await ensurePartitions(db, table, buckets);
   };
+  // Sorted, so two groups claiming a common id wait on each other in one order (R6).
+  const claims = members
+    .filter((m) => m.batchId !== null)
+    .sort((a, b) => ((a.batchId as string) < (b.batchId as string) ? -1 : 1));
+  const healthOf = (pick: (m: PreparedBatch) => HealthRow[]) =>
+    members.map((m) => ({ node: m.node.id, rows: pick(m) }));
+  const clusterOf = (pick: (m: PreparedBatch) => HealthRow[]) =>
+    members.map((m) => ({ node: clusterShard(m.node.id), rows: pick(m) }));
 
   const observers = options.observers ?? [];
-  const result: IngestResult = {
-    batchId: prepared.batchId,
-    accepted: true,
-    events: prepared.eventCount,
-    stats: prepared.stats.length,
-    skipped: prepared.skipped,
-  };
+  const results = members.map(resultOf);
 
   for (let attempt = 1; ; attempt++) {
     await ensureBatchPartitions();
-    const discovery = collectUnseen(db, prepared.catalog);
+    const discovery = mergeDiscoveries(members.map((m) => collectUnseen(db, m.catalog)));
     try {
       const accepted = await db.transaction(async (pgTx) => {
         const tx = asDb(pgTx, db);
-        if (prepared.batchId !== null) {
+        if (claims.length > 0) {
           const claimed = await queryRows(
             tx,
             sql`INSERT INTO ingest_batches (received_at, batch_id, events)
-                VALUES (to_timestamp(${nowMs / 1000}), ${prepared.batchId}, ${prepared.eventCount})
+                SELECT to_timestamp(${nowMs / 1000}), u.id, u.events
+                FROM unnest(${sql.param(claims.map((m) => m.batchId))}::text[],
+                            ${sql.param(claims.map((m) => m.eventCount))}::int4[]) AS u(id, events)
                 ON CONFLICT (batch_id) DO NOTHING RETURNING 1`,
           );
-          if (claimed.length === 0) return false;
+          if (claimed.length < claims.length) {
+            if (single) return false;
+            throw new SplitGroup("a batch_id of the group was claimed before");
+          }
         }
         await registerEntities(tx, discovery);
 
@@ -167,15 +205,31 @@ export async function ingestPrepared(
                 WHERE hour IN (SELECT to_timestamp(h) FROM unnest(${sql.param(minuteHours)}::int8[]) AS h)`,
           );
           folded = new Set(rows.map((r) => Number(r.h)));
+          if (folded.size > 0 && !single) throw new SplitGroup("an hour of the group was folded meanwhile");
         }
 
-        await writeHealth(tx, "health_seconds", prepared.node.id, prepared.seconds, writeOptions);
-        await writeHealth(tx, "health_minutes", prepared.node.id, prepared.minutes, writeOptions);
-        await writeHealth(tx, "health_hours", prepared.node.id, prepared.hours, writeOptions);
-        if (prepared.minuteInserts && folded.size === 0) {
-          await writeEncoded(tx, prepared.minuteInserts);
+        await writeHealth(
+          tx,
+          "health_seconds",
+          healthOf((m) => m.seconds),
+          writeOptions,
+        );
+        await writeHealth(
+          tx,
+          "health_minutes",
+          healthOf((m) => m.minutes),
+          writeOptions,
+        );
+        await writeHealth(
+          tx,
+          "health_hours",
+          healthOf((m) => m.hours),
+          writeOptions,
+        );
+        if (group.minuteInserts && folded.size === 0) {
+          await writeEncoded(tx, group.minuteInserts);
         } else {
-          const split = tables();
+          const split = sources[0].tables();
           const minuteParts: CodeTables[] = [];
           const hourParts: CodeTables[] = [split.old];
           for (const [hour, t] of split.byHour) (folded.has(hour) ? hourParts : minuteParts).push(t);
@@ -184,21 +238,37 @@ export async function ingestPrepared(
         }
         // Last of the rollups, so their row locks last only until commit; spread over CLUSTER_SHARDS rows per
         // bucket so concurrent ingesters of different nodes rarely wait on the same row.
-        const shard = clusterShard(prepared.node.id);
-        await writeHealth(tx, "health_cluster_seconds", shard, prepared.seconds, writeOptions);
-        await writeHealth(tx, "health_cluster_minutes", shard, prepared.minutes, writeOptions);
+        await writeHealth(
+          tx,
+          "health_cluster_seconds",
+          clusterOf((m) => m.seconds),
+          writeOptions,
+        );
+        await writeHealth(
+          tx,
+          "health_cluster_minutes",
+          clusterOf((m) => m.minutes),
+          writeOptions,
+        );
 
-        for (const o of observers) if (o.inTransaction) await o.inTransaction(tx, observed);
+        for (const source of sources)
+          for (const o of observers) if (o.inTransaction) await o.inTransaction(tx, source.observed);
         return true;
       });
-      result.accepted = accepted;
       if (!accepted) {
         forgetUnseen(db, discovery);
-        return result;
+        results[0].accepted = false;
+        return results;
       }
       break;
     } catch (err) {
       forgetUnseen(db, discovery);
+      if (err instanceof SplitGroup) {
+        const alone: IngestResult[] = [];
+        for (let i = 0; i < members.length; i++)
+          alone.push(await ingestPrepared(db, { ...members[i], minuteInserts: null }, sources[i], options));
+        return alone;
+      }
       const state = sqlState(err);
       // 23514 "no partition of relation found for row": another instance dropped a partition this process
       // still had cached; forget the cache and recreate what the batch needs.
@@ -211,12 +281,13 @@ export async function ingestPrepared(
       await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * backoff));
     }
   }
-  for (const o of observers) {
-    try {
-      o.afterCommit?.(observed);
-    } catch (err) {
-      console.error(`[gatewatch] ingest observer ${o.name} afterCommit failed:`, err);
+  for (const source of sources)
+    for (const o of observers) {
+      try {
+        o.afterCommit?.(source.observed);
+      } catch (err) {
+        console.error(`[gatewatch] ingest observer ${o.name} afterCommit failed:`, err);
+      }
     }
-  }
-  return result;
+  return results;
 }

@@ -1,14 +1,8 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { ValidationError } from "@/server/errors";
-import {
-  type ParseSpec,
-  type PreparedBatch,
-  type PrepareParams,
-  parseIngestBody,
-  prepareBatch,
-} from "./prepare";
-import type { PrepareJob, PrepareReply } from "./prepare-worker";
+import { type ParseSpec, type PreparedBodies, type PrepareParams, prepareBodies } from "./prepare";
+import type { BodyFailure, PrepareJob, PrepareReply } from "./prepare-worker";
 
 /**
  * Worker threads for the CPU half of ingest (prepare.ts). Profiled on the HTTP path into Postgres, the main
@@ -21,7 +15,7 @@ import type { PrepareJob, PrepareReply } from "./prepare-worker";
  * replaced on the next job.
  */
 
-type Pending = { resolve: (p: PreparedBatch) => void; reject: (e: unknown) => void };
+type Pending = { resolve: (p: PreparedBodies) => void; reject: (e: unknown) => void };
 type Slot = { worker: Worker; pending: Map<number, Pending> };
 
 function poolSize(): number {
@@ -48,6 +42,12 @@ function spawn(): Worker {
   return new Worker(new URL("./prepare-worker.ts", import.meta.url));
 }
 
+function failureOf(f: BodyFailure | null): unknown {
+  if (f === null) return null;
+  if ("validation" in f) return new ValidationError(f.validation.message, f.validation.issues);
+  return new Error(`ingest worker: ${f.error}`);
+}
+
 let slots: (Slot | null)[] | null = null;
 let nextId = 1;
 
@@ -68,9 +68,7 @@ function startSlot(index: number): Slot {
     if (!p) return;
     slot.pending.delete(reply.id);
     if (slot.pending.size === 0) worker.unref();
-    if (reply.ok) p.resolve(reply.prepared);
-    else if ("validation" in reply)
-      p.reject(new ValidationError(reply.validation.message, reply.validation.issues));
+    if (reply.ok) p.resolve({ failures: reply.failures.map(failureOf), groups: reply.groups });
     else p.reject(new Error(`ingest worker: ${reply.error}`));
   });
   worker.on("error", (err) => {
@@ -94,28 +92,33 @@ function pickSlot(): Slot | null {
   return slots[best];
 }
 
+/** How many bodies' preparations can run at once: the pool's size, or one on the calling thread. */
+export function prepareLanes(): number {
+  slots ??= Array.from({ length: poolSize() }, () => null);
+  return Math.max(1, slots.length);
+}
+
 /**
- * Parses, validates, aggregates and encodes one request body on a worker thread (inline when the pool is
- * disabled). Rejects with a ValidationError naming every bad field, as parseIngestBody does.
+ * Parses, validates, aggregates and encodes request bodies together on a worker thread (inline when the
+ * pool is disabled): each body's failure, and the groups the others make (prepareBodies).
  */
-export function prepareBody(
-  bytes: Uint8Array,
-  spec: ParseSpec,
+export function prepareBodiesInPool(
+  bodies: { bytes: Uint8Array; spec: ParseSpec }[],
   params: PrepareParams,
-): Promise<PreparedBatch> {
+): Promise<PreparedBodies> {
   const slot = pickSlot();
   if (!slot) {
     try {
-      return Promise.resolve(prepareBatch(parseIngestBody(bytes, spec), params));
+      return Promise.resolve(prepareBodies(bodies, params));
     } catch (err) {
       return Promise.reject(err);
     }
   }
   const id = nextId++;
-  return new Promise<PreparedBatch>((resolve, reject) => {
+  return new Promise<PreparedBodies>((resolve, reject) => {
     slot.pending.set(id, { resolve, reject });
     slot.worker.ref();
-    const job: PrepareJob = { id, bytes, spec, params };
+    const job: PrepareJob = { id, bodies, params };
     slot.worker.postMessage(job);
   });
 }

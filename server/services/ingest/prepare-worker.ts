@@ -1,20 +1,24 @@
 import { parentPort } from "node:worker_threads";
 import { ValidationError } from "@/server/errors";
-import {
-  type ParseSpec,
-  type PreparedBatch,
-  type PrepareParams,
-  parseIngestBody,
-  prepareBatch,
-} from "./prepare";
+import { type IndexedGroup, type ParseSpec, type PrepareParams, prepareBodies } from "./prepare";
 
-/** A job for the ingest worker: one request body. */
-export type PrepareJob = { id: number; bytes: Uint8Array; spec: ParseSpec; params: PrepareParams };
+/** A job for the ingest worker: request bodies to prepare together (a group commit, ingest-queue.ts). */
+export type PrepareJob = {
+  id: number;
+  bodies: { bytes: Uint8Array; spec: ParseSpec }[];
+  params: PrepareParams;
+};
+
+/** Why one body failed, in a form that crosses threads. */
+export type BodyFailure =
+  | { validation: { message: string; issues: { path: string; message: string }[] } }
+  | { error: string };
 
 export type PrepareReply =
-  | { id: number; ok: true; prepared: PreparedBatch }
-  | { id: number; ok: false; validation: { message: string; issues: { path: string; message: string }[] } }
+  | { id: number; ok: true; failures: (BodyFailure | null)[]; groups: IndexedGroup[] }
   | { id: number; ok: false; error: string };
+
+const describe = (err: unknown) => (err instanceof Error ? (err.stack ?? err.message) : String(err));
 
 /**
  * Ingest worker thread (prepare-pool.ts): parse → validate → aggregate → encode, off the main thread. The
@@ -23,13 +27,22 @@ export type PrepareReply =
  */
 function handle(job: PrepareJob): PrepareReply {
   try {
-    const prepared = prepareBatch(parseIngestBody(job.bytes, job.spec), job.params);
-    if (prepared.minuteInserts) prepared.tables = undefined;
-    return { id: job.id, ok: true, prepared };
+    const { failures, groups } = prepareBodies(job.bodies, job.params);
+    for (const { group } of groups)
+      for (const member of group.members) if (group.minuteInserts) member.tables = undefined;
+    return {
+      id: job.id,
+      ok: true,
+      failures: failures.map((err): BodyFailure | null => {
+        if (err === null) return null;
+        if (err instanceof ValidationError)
+          return { validation: { message: err.message, issues: err.issues } };
+        return { error: describe(err) };
+      }),
+      groups,
+    };
   } catch (err) {
-    if (err instanceof ValidationError)
-      return { id: job.id, ok: false, validation: { message: err.message, issues: err.issues } };
-    return { id: job.id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    return { id: job.id, ok: false, error: describe(err) };
   }
 }
 

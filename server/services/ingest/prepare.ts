@@ -7,6 +7,8 @@ import {
 } from "@/server/services/rollups/write-rollups";
 import {
   aggregateBatch,
+  aggregateBatches,
+  type BatchHealth,
   type CodeRow,
   type CodeTables,
   concatTables,
@@ -95,20 +97,49 @@ const FAMILIES: [keyof CodeTables, string][] = [
   ["codesCluster", "codes_cluster"],
 ];
 
-/** Aggregates a validated batch and applies each table's window: rows outside are skipped for that table only (scale-notes §3.3). */
-export function prepareBatch(batch: IngestBatch, { windows: w, write }: PrepareParams): PreparedBatch {
-  const agg = aggregateBatch(batch);
-  const skipped: Record<string, number> = {};
-  const skip = (table: string, n: number) => {
-    if (n > 0) skipped[table] = (skipped[table] ?? 0) + n;
-  };
+/** A batch's own part of a prepared batch: its header and its health rows, within their windows. */
+function batchPart(
+  batch: IngestBatch,
+  health: BatchHealth,
+  w: Windows,
+  skip: (table: string, n: number) => void,
+): Pick<
+  PreparedBatch,
+  "batchId" | "node" | "stats" | "eventCount" | "catalog" | "seconds" | "minutes" | "hours"
+> {
   // A bucket is kept when it starts inside the window; its end may reach past `from`, so compare starts.
-  const health = (rows: HealthRow[], from: number, table: string) =>
+  const within = (rows: HealthRow[], from: number, table: string) =>
     rows.filter((r) => {
       const ok = r.bucket >= from && r.bucket <= w.until;
       if (!ok) skip(table, r.requests + r.samples);
       return ok;
     });
+  return {
+    batchId: batch.batchId,
+    node: batch.node,
+    stats: batch.stats,
+    eventCount: batch.events.length,
+    catalog: catalogEntities(batch),
+    seconds: within(health.healthSeconds, w.secondsFrom, "health_seconds"),
+    minutes: within(health.healthMinutes, w.minutesFrom - 59, "health_minutes"),
+    hours: within(health.healthHours, w.hoursFrom - 3599, "health_hours"),
+  };
+}
+
+function skipCounter(): [Record<string, number>, (table: string, n: number) => void] {
+  const skipped: Record<string, number> = {};
+  return [
+    skipped,
+    (table, n) => {
+      if (n > 0) skipped[table] = (skipped[table] ?? 0) + n;
+    },
+  ];
+}
+
+/** Aggregates a validated batch and applies each table's window: rows outside are skipped for that table only (scale-notes §3.3). */
+export function prepareBatch(batch: IngestBatch, { windows: w, write }: PrepareParams): PreparedBatch {
+  const agg = aggregateBatch(batch);
+  const [skipped, skip] = skipCounter();
   const tables: SplitTables = { byHour: new Map(), old: emptyTables() };
   const oldBuckets: number[] = [];
   for (const [key, table] of FAMILIES) {
@@ -138,14 +169,7 @@ export function prepareBatch(batch: IngestBatch, { windows: w, write }: PrepareP
   }
   const minuteHours = [...tables.byHour.keys()].sort((a, b) => a - b);
   return {
-    batchId: batch.batchId,
-    node: batch.node,
-    stats: batch.stats,
-    eventCount: batch.events.length,
-    catalog: catalogEntities(batch),
-    seconds: health(agg.healthSeconds, w.secondsFrom, "health_seconds"),
-    minutes: health(agg.healthMinutes, w.minutesFrom - 59, "health_minutes"),
-    hours: health(agg.healthHours, w.hoursFrom - 3599, "health_hours"),
+    ...batchPart(batch, agg, w, skip),
     minuteHours,
     oldBuckets,
     skipped,
@@ -162,14 +186,123 @@ export function prepareBatch(batch: IngestBatch, { windows: w, write }: PrepareP
 }
 
 /**
+ * Batches written in one transaction (a group commit, ingest-queue.ts): each member keeps its own header and
+ * health rows, while their code and entity rows are merged into one set of minute-table inserts. A single
+ * batch is a group of one whose inserts are its own.
+ */
+export type PreparedGroup = {
+  members: PreparedBatch[];
+  /** every hour holding minute rows of any member */
+  minuteHours: number[];
+  /** buckets of rows older than the minute window (a group of one only) */
+  oldBuckets: number[];
+  minuteInserts: EncodedInsert[] | null;
+};
+
+export function groupOf(prepared: PreparedBatch): PreparedGroup {
+  return {
+    members: [prepared],
+    minuteHours: prepared.minuteHours,
+    oldBuckets: prepared.oldBuckets,
+    minuteInserts: prepared.minuteInserts,
+  };
+}
+
+/**
+ * Whether every event of the batch falls in a minute the minute tables keep: then none of its code rows is
+ * skipped or bound for the hour tables, and they can merge with other batches' rows.
+ */
+function fitsMinuteWindow(batch: IngestBatch, w: Windows): boolean {
+  for (const e of batch.events) {
+    const minute = Math.floor(e.startedAt / 60_000) * 60; // the row's bucket, as prepareBatch tests it
+    if (minute < w.minutesFrom - 59 || minute > w.until) return false;
+  }
+  return true;
+}
+
+/** A prepared group and the indexes, among the batches or bodies given, of its members in order. */
+export type IndexedGroup = { indexes: number[]; group: PreparedGroup };
+
+/**
+ * Prepares batches to be written together. Those whose events all lie in the minute window are aggregated
+ * in one pass (aggregateBatches), equal keys merged across them; any other batch (late data, bound partly
+ * for the hour tables or skipped) makes a group of its own.
+ */
+export function prepareGroups(batches: readonly IngestBatch[], params: PrepareParams): IndexedGroup[] {
+  const w = params.windows;
+  const merging: number[] = [];
+  const groups: IndexedGroup[] = [];
+  batches.forEach((b, i) => {
+    if (fitsMinuteWindow(b, w)) merging.push(i);
+    else groups.push({ indexes: [i], group: groupOf(prepareBatch(b, params)) });
+  });
+  if (merging.length === 1)
+    groups.unshift({ indexes: merging, group: groupOf(prepareBatch(batches[merging[0]], params)) });
+  if (merging.length < 2) return groups;
+
+  const agg = aggregateBatches(merging.map((i) => batches[i]));
+  const hours = new Set<number>();
+  for (const [key] of FAMILIES)
+    for (const row of agg.minutes[key] as (CodeRow | EntityRow)[])
+      hours.add(row.bucket - (row.bucket % 3600));
+  const minuteHours = [...hours].sort((a, b) => a - b);
+  const members = merging.map((index, i): PreparedBatch => {
+    const [skipped, skip] = skipCounter();
+    return {
+      ...batchPart(batches[index], agg.health[i], w, skip),
+      minuteHours,
+      oldBuckets: [],
+      skipped,
+      minuteInserts: null,
+    };
+  });
+  const minuteInserts = encodeCodeTables("minutes", agg.minutes, params.write);
+  groups.unshift({ indexes: merging, group: { members, minuteHours, oldBuckets: [], minuteInserts } });
+  return groups;
+}
+
+/** Request bodies prepared together: each one's failure (null when it parsed), and the groups of the rest. */
+export type PreparedBodies = { failures: (unknown | null)[]; groups: IndexedGroup[] };
+
+/**
+ * Parses every body (a bad one fails alone, with the ValidationError naming its fields) and prepares the
+ * rest as groups (prepareGroups); group indexes point into `bodies`.
+ */
+export function prepareBodies(
+  bodies: readonly { bytes: Uint8Array; spec: ParseSpec }[],
+  params: PrepareParams,
+): PreparedBodies {
+  const failures: (unknown | null)[] = [];
+  const batches: IngestBatch[] = [];
+  const bodyIndex: number[] = [];
+  bodies.forEach(({ bytes, spec }, i) => {
+    try {
+      batches.push(parseIngestBody(bytes, spec));
+      bodyIndex.push(i);
+      failures.push(null);
+    } catch (err) {
+      failures.push(err);
+    }
+  });
+  const groups = prepareGroups(batches, params).map(({ indexes, group }) => ({
+    indexes: indexes.map((i) => bodyIndex[i]),
+    group,
+  }));
+  return { failures, groups };
+}
+
+/**
  * What ingestPrepared needs besides the prepared batch: the batch as observers see it, and the code/entity
  * rows for the late-data path (an hour folded meanwhile).
  */
 export type BatchSource = { observed: IngestBatch; tables(): SplitTables };
 
-/** A batch validated on this thread: everything is at hand. */
-export function localSource(batch: IngestBatch, prepared: PreparedBatch): BatchSource {
-  return { observed: batch, tables: () => prepared.tables as SplitTables };
+/** A batch validated on this thread: everything is at hand (a member of a merged group rebuilds its rows). */
+export function localSource(batch: IngestBatch, prepared: PreparedBatch, params: PrepareParams): BatchSource {
+  return {
+    observed: batch,
+    tables: () => prepared.tables ?? (prepareBatch(batch, params).tables as SplitTables),
+  };
 }
 
 /**

@@ -2,7 +2,14 @@ import { type SQL, sql } from "drizzle-orm";
 import { binaryArray, isBinaryElement } from "@/db/binary-array";
 import type { Db } from "@/db/client";
 import { execWithParams, pgliteOf } from "@/db/pglite-protocol";
-import type { CodeRow, CodeTables, EntityRow, HealthRow } from "@/server/services/ingest/aggregate";
+import {
+  type CodeRow,
+  type CodeTables,
+  type EntityRow,
+  emptyHealth,
+  type HealthRow,
+  mergeHealth,
+} from "@/server/services/ingest/aggregate";
 
 /**
  * Rollup writes: one `INSERT … SELECT FROM unnest($n::type[])` per table (unnest is 1.77× faster than
@@ -113,21 +120,16 @@ function columnsOf<R>(rows: readonly R[], options: WriteOptions) {
   });
 }
 
-type Constant = { name: string; type: string; value: unknown };
-
 function unnestInsert(
   table: string,
   columns: Column[],
   selectList: string[],
   conflict: string | null,
   updates: string[],
-  constants: Constant[] = [],
 ): SQL {
   const names = columns.map((_, i) => `c${i}`);
-  const columnList = [...columns, ...constants].map((c) => c.name).join(", ");
+  const columnList = columns.map((c) => c.name).join(", ");
   const parts: SQL[] = [sql.raw(`INSERT INTO ${table} AS t (${columnList}) SELECT ${selectList.join(", ")}`)];
-  // Batch-wide values (the node id) go as one scalar parameter instead of an array.
-  for (const c of constants) parts.push(sql.raw(", "), sql`${c.value}`, sql.raw(`::${c.type}`));
   parts.push(sql.raw(" FROM unnest("));
   columns.forEach((c, i) => {
     if (i > 0) parts.push(sql.raw(", "));
@@ -276,23 +278,49 @@ export type HealthTable =
   | "health_cluster_seconds"
   | "health_cluster_minutes";
 
+/** Health rows of one node (or one cluster shard: its sentinel id), as writeHealth takes them. */
+export type NodeHealth = { node: string; rows: readonly HealthRow[] };
+
+/**
+ * Upserts health rows of any number of nodes in one statement. Rows of equal (bucket, node), as two batches
+ * of one node in a group commit give, are merged first (an upsert may not touch a row twice), into copies:
+ * the callers' rows stay as they were. Sorted by the conflict key (R6).
+ */
 export async function writeHealth(
   tx: Db,
   table: HealthTable,
-  nodeId: string,
-  rows: HealthRow[],
+  parts: readonly NodeHealth[],
   options: WriteOptions = {},
 ): Promise<void> {
-  if (rows.length === 0) return;
-  rows.sort((a, b) => a.bucket - b.bucket);
+  const merged = new Map<string, { node: string; row: HealthRow; copied: boolean }>();
+  for (const { node, rows } of parts)
+    for (const r of rows) {
+      const key = `${r.bucket}|${node}`;
+      const seen = merged.get(key);
+      if (!seen) merged.set(key, { node, row: r, copied: false });
+      else {
+        if (!seen.copied) {
+          const copy = emptyHealth(seen.row.bucket);
+          mergeHealth(copy, seen.row);
+          seen.row = copy;
+          seen.copied = true;
+        }
+        mergeHealth(seen.row, r);
+      }
+    }
+  if (merged.size === 0) return;
+  const rows = [...merged.values()].sort(
+    (a, b) => a.row.bucket - b.row.bucket || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0),
+  );
   await runChunked(tx, rows, options, (chunk) => {
     const col = (name: string, type: string, pick: (r: HealthRow) => unknown): Column => ({
       name,
       type,
-      values: chunk.map(pick),
+      values: chunk.map((c) => pick(c.row)),
     });
     const columns: Column[] = [
       col("bucket_ts", "int8", (r) => r.bucket),
+      { name: "node_id", type: "uuid", values: chunk.map((c) => c.node) },
       col("requests", "int8", (r) => r.requests),
       col("cache_hits", "int8", (r) => r.cacheHits),
       col("cache_misses", "int8", (r) => r.cacheMisses),
@@ -326,9 +354,7 @@ export async function writeHealth(
       if (c.type === "text") return `u.c${i}::bigint[]`;
       return `u.c${i}`;
     });
-    return unnestInsert(table, columns, select, "bucket_ts, node_id", HEALTH_UPDATES, [
-      { name: "node_id", type: "uuid", value: nodeId },
-    ]);
+    return unnestInsert(table, columns, select, "bucket_ts, node_id", HEALTH_UPDATES);
   });
 }
 

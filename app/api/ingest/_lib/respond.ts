@@ -2,9 +2,8 @@ import { timingSafeEqual } from "node:crypto";
 import { type Db, getDb } from "@/db/client";
 import { isDatabaseUnavailable, PayloadTooLargeError, ValidationError } from "@/server/errors";
 import { getIngestObservers } from "@/server/runtime";
-import { ingestPrepared, prepareParams } from "@/server/services/ingest/ingest-batch";
-import { bodySource, type ParseSpec, parseIngestBody } from "@/server/services/ingest/prepare";
-import { prepareBody } from "@/server/services/ingest/prepare-pool";
+import { ingestBody } from "@/server/services/ingest/ingest-queue";
+import { type ParseSpec, parseIngestBody } from "@/server/services/ingest/prepare";
 
 /**
  * The HTTP edge shared by the two ingest endpoints: bearer token, body limit, JSON, error mapping.
@@ -62,7 +61,10 @@ async function readBody(req: Request): Promise<Buffer> {
   return Buffer.concat(chunks, total);
 }
 
-/** Read → prepare on a worker (parse, validate, aggregate) → ingest → reply; every failure becomes its documented status. */
+/**
+ * Read → the ingest queue (prepared on a worker with whatever bodies arrived meanwhile, written in one group
+ * commit) → reply; every failure becomes its documented status.
+ */
 export async function handleIngest(req: Request, spec: ParseSpec): Promise<Response> {
   const denied = checkToken(req);
   if (denied) return denied;
@@ -75,11 +77,7 @@ export async function handleIngest(req: Request, spec: ParseSpec): Promise<Respo
       parseIngestBody(bytes, spec); // bad input is a 400 even while the database is down
       throw err;
     }
-    const params = prepareParams(db);
-    const prepared = await prepareBody(bytes, spec, params);
-    const result = await ingestPrepared(db, prepared, bodySource(bytes, spec, params, prepared), {
-      observers: await getIngestObservers(),
-    });
+    const result = await ingestBody(db, bytes, spec, { observers: await getIngestObservers() });
     return json(200, {
       batch_id: result.batchId,
       accepted: result.accepted,

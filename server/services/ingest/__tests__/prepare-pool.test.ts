@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ValidationError } from "@/server/errors";
 import { windowsAt } from "@/server/services/rollups/maintenance";
-import { bodySource, type PrepareParams, prepareBatch } from "../prepare";
-import { prepareBody, stopPreparePool } from "../prepare-pool";
+import { bodySource, type ParseSpec, type PreparedBatch, type PrepareParams, prepareBatch } from "../prepare";
+import { prepareBodiesInPool, stopPreparePool } from "../prepare-pool";
 import { validateKongEntries, validateNativeBatch } from "../validate";
 import { simulate } from "./oracle";
 
@@ -10,6 +10,14 @@ const RETENTION = { seconds: 3600, minutes: 25 * 3600, hours: 30 * 86_400 };
 const nowS = Math.floor(Date.now() / 1000);
 const params: PrepareParams = { windows: windowsAt(nowS, RETENTION), write: { maxRowsPerStatement: 50 } };
 const bytesOf = (body: unknown) => Buffer.from(JSON.stringify(body));
+
+/** One body through the pool on its own: its batch, or its failure thrown. */
+async function prepareBody(bytes: Uint8Array, spec: ParseSpec, p: PrepareParams): Promise<PreparedBatch> {
+  const { failures, groups } = await prepareBodiesInPool([{ bytes, spec }], p);
+  if (failures[0] !== null) throw failures[0];
+  expect(groups.map((g) => g.indexes)).toEqual([[0]]);
+  return groups[0].group.members[0];
+}
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {

@@ -397,8 +397,10 @@ describe.each(testBackends())("stored-row health reads on %s", (kind) => {
       ulatMax: r.ulatMax as number,
       classes: [0, 0, 0, 0, 1, 0],
     };
-    await writeHealth(db, "health_seconds", node, [late]);
-    await writeHealth(db, "health_cluster_seconds", "00000000-0000-0000-0000-000000000005", [late]);
+    await writeHealth(db, "health_seconds", [{ node, rows: [late] }]);
+    await writeHealth(db, "health_cluster_seconds", [
+      { node: "00000000-0000-0000-0000-000000000005", rows: [late] },
+    ]);
     const nulls = await queryRows<{ id: string }>(
       db,
       sql`SELECT node_id::text AS id FROM health_seconds WHERE quantiles IS NULL AND bucket_ts >= to_timestamp(${BASE})`,
