@@ -69,7 +69,7 @@ class IngestQueue {
   }
 
   private pump(): void {
-    while (this.writing < MAX_WRITES && this.ready.length > 0) this.write(this.ready.shift() as Ready);
+    while (this.writing < MAX_WRITES && this.ready.length > 0) void this.write(this.ready.shift() as Ready);
     if (this.waiting.length === 0 || this.ready.length > 0 || this.preparing >= prepareLanes()) return;
     let bytes = 0;
     let n = 0;
@@ -78,55 +78,48 @@ class IngestQueue {
       if (n > 0 && bytes > MAX_GROUP_BYTES) break;
       n++;
     }
-    this.prepare(this.waiting.splice(0, n));
+    void this.prepare(this.waiting.splice(0, n));
   }
 
-  private prepare(entries: Entry[]): void {
+  /** Prepares bodies taken from `waiting`; never throws (every failure rejects the bodies it concerns). */
+  private async prepare(entries: Entry[]): Promise<void> {
     this.preparing++;
-    const params = prepareParams(this.db);
-    prepareBodiesInPool(
-      entries.map((e) => ({ bytes: e.bytes, spec: e.spec })),
-      params,
-    )
-      .then(
-        ({ failures, groups }) => {
-          failures.forEach((err, i) => {
-            if (err !== null) entries[i].reject(err);
-          });
-          for (const g of groups)
-            this.ready.push({ ...g, entries: g.indexes.map((i) => entries[i]), params });
-        },
-        (err) => {
-          for (const e of entries) e.reject(err);
-        },
-      )
-      .finally(() => {
-        this.preparing--;
-        this.pump();
+    try {
+      const params = prepareParams(this.db);
+      const { failures, groups } = await prepareBodiesInPool(
+        entries.map((e) => ({ bytes: e.bytes, spec: e.spec })),
+        params,
+      );
+      failures.forEach((err, i) => {
+        if (err !== null) entries[i].reject(err);
       });
+      for (const g of groups) this.ready.push({ ...g, entries: g.indexes.map((i) => entries[i]), params });
+    } catch (err) {
+      for (const e of entries) e.reject(err);
+    } finally {
+      this.preparing--;
+      this.pump();
+    }
   }
 
-  private write({ group, entries, params }: Ready): void {
+  /** Writes one prepared group; never throws (a failure rejects all its bodies: one transaction). */
+  private async write({ group, entries, params }: Ready): Promise<void> {
     this.writing++;
-    const sources = entries.map((e, i) => bodySource(e.bytes, e.spec, params, group.members[i]));
-    // Every request carries the runtime's observers; they are the same for all.
-    ingestGroup(this.db, group, sources, entries[0].options)
-      .then(
-        (results) => {
-          this.stats.groups++;
-          this.stats.bodies += entries.length;
-          results.forEach((r, i) => {
-            entries[i].resolve(r);
-          });
-        },
-        (err) => {
-          for (const e of entries) e.reject(err);
-        },
-      )
-      .finally(() => {
-        this.writing--;
-        this.pump();
+    try {
+      const sources = entries.map((e, i) => bodySource(e.bytes, e.spec, params, group.members[i]));
+      // Every request carries the runtime's observers; they are the same for all.
+      const results = await ingestGroup(this.db, group, sources, entries[0].options);
+      this.stats.groups++;
+      this.stats.bodies += entries.length;
+      results.forEach((r, i) => {
+        entries[i].resolve(r);
       });
+    } catch (err) {
+      for (const e of entries) e.reject(err);
+    } finally {
+      this.writing--;
+      this.pump();
+    }
   }
 }
 
