@@ -61,10 +61,38 @@ export type EncodedInsert = {
   rows: number;
   columns: { name: string; type: string; param: string | Uint8Array }[];
   select: string[];
+  /**
+   * The insert's distinct uuids as one `uuid[]` parameter (after the columns), or null: key columns then
+   * carry 1-based int4 positions into it and the select list reads `dict.d[u.cN]` (see UuidDictionary).
+   */
+  dictionary: string | Uint8Array | null;
   /** conflict target, or null for the append-only tables */
   conflict: string | null;
   updates: string[];
 };
+
+/**
+ * The distinct uuids of one insert. A 20k-event batch names ~14k consumer×route rows but only a few thousand
+ * consumers, routes and services: sent once as a dictionary, each row's keys become small integers. Measured
+ * on PostgreSQL 15, 13.7k consumer×route rows: 50–53 ms with three uuid[] columns, 30–43 ms with int4
+ * positions and the dictionary (PostgreSQL parses each uuid once instead of once per row, and a third of the
+ * bytes cross the socket).
+ */
+class UuidDictionary {
+  private readonly positions = new Map<string, number>();
+  readonly values: string[] = [];
+
+  /** 1-based position of `id` (PostgreSQL arrays start at 1). */
+  of(id: string): number {
+    let i = this.positions.get(id);
+    if (i === undefined) {
+      this.values.push(id);
+      i = this.values.length;
+      this.positions.set(id, i);
+    }
+    return i;
+  }
+}
 
 /** Postgres array literal of a histogram without its trailing zero buckets; null when empty. */
 function histLiteral(h: readonly number[] | null): string | null {
@@ -141,37 +169,56 @@ function unnestInsert(
 }
 
 /**
- * An encoded insert as one statement: `head`, then each column's array as a parameter with its cast
- * (`casts[i]`), then `tail`. Drizzle SQL for postgres.js (insertSql) and plain text for PGlite's fast path
- * (insertText) are both made from it.
+ * An encoded insert as one statement: `head`, the dictionary's subquery when there is one, `unnest(`, each
+ * column's array as a parameter with its cast (`casts[i]`), then `tail`. Drizzle SQL for postgres.js
+ * (insertSql) and plain text for PGlite's fast path (insertText) are both made from it.
  */
 function insertShape(e: EncodedInsert): { head: string; casts: string[]; tail: string } {
   const conflict = e.conflict ? ` ON CONFLICT (${e.conflict}) DO UPDATE SET ${e.updates.join(", ")}` : "";
   return {
-    head: `INSERT INTO ${e.table} AS t (${e.columns.map((c) => c.name).join(", ")}) SELECT ${e.select.join(", ")} FROM unnest(`,
+    head: `INSERT INTO ${e.table} AS t (${e.columns.map((c) => c.name).join(", ")}) SELECT ${e.select.join(", ")} FROM `,
     casts: e.columns.map((c) => `::${c.type}[]`),
     tail: `) AS u(${e.columns.map((_, i) => `c${i}`).join(", ")})${conflict}`,
   };
 }
 
+const DICTIONARY_OPEN = "(SELECT ";
+const DICTIONARY_CLOSE = "::uuid[] AS d) AS dict, ";
+
 /** The statement for an encoded insert of text literals, for drivers that send text parameters only. */
 function insertSql(e: EncodedInsert): SQL {
   const { head, casts, tail } = insertShape(e);
+  const text = (param: string | Uint8Array) => {
+    if (typeof param !== "string") throw new Error(`${e.table}: binary arrays are for PGlite only`);
+    return sql`${sql.param(param)}`;
+  };
   const parts: SQL[] = [sql.raw(head)];
+  if (e.dictionary !== null)
+    parts.push(sql.raw(DICTIONARY_OPEN), text(e.dictionary), sql.raw(DICTIONARY_CLOSE));
+  parts.push(sql.raw("unnest("));
   e.columns.forEach((c, i) => {
-    if (typeof c.param !== "string")
-      throw new Error(`${e.table}.${c.name}: binary arrays are for PGlite only`);
     if (i > 0) parts.push(sql.raw(", "));
-    parts.push(sql`${sql.param(c.param)}`, sql.raw(casts[i]));
+    parts.push(text(c.param), sql.raw(casts[i]));
   });
   parts.push(sql.raw(tail));
   return sql.join(parts, sql.raw(""));
 }
 
-/** The same statement as text with `$n` placeholders, the columns' arrays being its parameters in order. */
+/**
+ * The same statement as text with `$n` placeholders: the dictionary is $1 when there is one, then the
+ * columns' arrays in order (paramsOf).
+ */
 function insertText(e: EncodedInsert): string {
   const { head, casts, tail } = insertShape(e);
-  return `${head}${casts.map((cast, i) => `$${i + 1}${cast}`).join(", ")}${tail}`;
+  const first = e.dictionary === null ? 1 : 2;
+  const dictionary = e.dictionary === null ? "" : `${DICTIONARY_OPEN}$1${DICTIONARY_CLOSE}`;
+  return `${head}${dictionary}unnest(${casts.map((cast, i) => `$${i + first}${cast}`).join(", ")}${tail}`;
+}
+
+/** An encoded insert's parameters in insertText's order. */
+function paramsOf(e: EncodedInsert): (string | Uint8Array)[] {
+  const params = e.columns.map((c) => c.param);
+  return e.dictionary === null ? params : [e.dictionary, ...params];
 }
 
 /**
@@ -184,12 +231,7 @@ export async function writeEncoded(tx: Db, inserts: readonly EncodedInsert[]): P
   for (const e of inserts) {
     if (e.table === previous) await new Promise((resolve) => setImmediate(resolve));
     previous = e.table;
-    if (lite)
-      await execWithParams(
-        lite,
-        insertText(e),
-        e.columns.map((c) => c.param),
-      );
+    if (lite) await execWithParams(lite, insertText(e), paramsOf(e));
     else await tx.execute(insertSql(e));
   }
 }
@@ -398,21 +440,24 @@ export function encodeCodes(
   const picks: ((r: CodeRow) => string)[] = [(r) => r.k1, (r) => r.k2, (r) => r.k3];
   return chunks(rows, options).map((chunk) => {
     const column = columnsOf(chunk, options);
+    const dict = new UuidDictionary();
+    const columns = [
+      column("bucket_ts", "int8", (r) => r.bucket),
+      ...keys.map((k, i) => column(k, "int4", (r) => dict.of(picks[i](r)))),
+      column("status_code", "int2", (r) => r.status),
+      column("count", "int8", (r) => r.count),
+    ];
     return {
       table: `${family}_${grain}`,
       rows: chunk.length,
-      columns: [
-        column("bucket_ts", "int8", (r) => r.bucket),
-        ...keys.map((k, i) => column(k, "uuid", picks[i])),
-        column("status_code", "int2", (r) => r.status),
-        column("count", "int8", (r) => r.count),
-      ],
+      columns,
       select: [
         "to_timestamp(u.c0)",
-        ...keys.map((_, i) => `u.c${i + 1}`),
+        ...keys.map((_, i) => `dict.d[u.c${i + 1}]`),
         `u.c${keys.length + 1}`,
         `u.c${keys.length + 2}`,
       ],
+      dictionary: keys.length > 0 ? arrayParam("uuid", dict.values, options) : null,
       conflict: append ? null : ["bucket_ts", ...keys, "status_code"].join(", "),
       updates: ["count = t.count + EXCLUDED.count"],
     };
@@ -459,9 +504,10 @@ export function encodeEntityTraffic(
     );
   return chunks(rows, options).map((chunk) => {
     const col = columnsOf(chunk, options);
+    const dict = new UuidDictionary();
     const columns = [
       col("bucket_ts", "int8", (r) => r.bucket),
-      col("entity_id", "uuid", (r) => r.entityId),
+      col("entity_id", "int4", (r) => dict.of(r.entityId)),
       col("kind", "text", (r) => r.kind),
       col("requests", "int8", (r) => r.requests),
       col("status_4xx", "int8", (r) => r.status4xx),
@@ -480,9 +526,12 @@ export function encodeEntityTraffic(
       table: `entity_traffic_${grain}`,
       rows: chunk.length,
       columns,
-      select: columns.map((c, i) =>
-        i === 0 ? "to_timestamp(u.c0)" : c.name === "rlat_hist" ? `u.c${i}::bigint[]` : `u.c${i}`,
-      ),
+      select: columns.map((c, i) => {
+        if (c.name === "bucket_ts") return "to_timestamp(u.c0)";
+        if (c.name === "entity_id") return `dict.d[u.c${i}]`;
+        return c.name === "rlat_hist" ? `u.c${i}::bigint[]` : `u.c${i}`;
+      }),
+      dictionary: arrayParam("uuid", dict.values, options),
       conflict: append ? null : "bucket_ts, entity_id, kind",
       updates: ENTITY_MERGE,
     };
