@@ -274,6 +274,52 @@ class Interner {
   }
 }
 
+/**
+ * Counts by integer key (exact up to 2⁵³), open addressing over typed arrays. The consumer×route keys
+ * ((consumer · n + pair) · 1000 + status) outgrow V8's small integers, and a Map boxes every such key it
+ * hashes. Aggregating the bench's batches four at a time, in alternation: 16–17 ms per 20k events with a
+ * Map here, 14–15 ms with this table.
+ */
+export class CountTable {
+  private keys = new Float64Array(4096).fill(-1);
+  private counts = new Float64Array(4096);
+  private used = 0;
+
+  add(key: number, count = 1): void {
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    // murmur3's finalizer over the key's two 32-bit halves
+    let h = Math.imul((key >>> 0) ^ Math.imul((key / 4294967296) | 0, 0x9e3779b1), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    for (let slot = (h ^ (h >>> 16)) & mask; ; slot = (slot + 1) & mask) {
+      const k = keys[slot];
+      if (k === key) {
+        this.counts[slot] += count;
+        return;
+      }
+      if (k === -1) {
+        keys[slot] = key;
+        this.counts[slot] = count;
+        if (++this.used * 2 > keys.length) this.grow();
+        return;
+      }
+    }
+  }
+
+  forEach(visit: (key: number, count: number) => void): void {
+    for (let slot = 0; slot < this.keys.length; slot++)
+      if (this.keys[slot] !== -1) visit(this.keys[slot], this.counts[slot]);
+  }
+
+  private grow(): void {
+    const { keys, counts } = this;
+    this.keys = new Float64Array(keys.length * 2).fill(-1);
+    this.counts = new Float64Array(keys.length * 2);
+    this.used = 0;
+    for (let slot = 0; slot < keys.length; slot++) if (keys[slot] !== -1) this.add(keys[slot], counts[slot]);
+  }
+}
+
 type MinuteCounters = {
   /** (node index · 1000 + status) → count */
   node: Map<number, number>;
@@ -281,7 +327,7 @@ type MinuteCounters = {
   cluster: Map<number, number>;
   route: Map<number, number>;
   api: Map<number, number>;
-  consumerRoute: Map<number, number>;
+  consumerRoute: CountTable;
   entity: Map<number, EntityRow>;
 };
 
@@ -352,7 +398,7 @@ export function aggregateBatches(batches: readonly IngestBatch[]): {
             cluster: new Map(),
             route: new Map(),
             api: new Map(),
-            consumerRoute: new Map(),
+            consumerRoute: new CountTable(),
             entity: new Map(),
           };
           minutes.set(minute, mc);
@@ -411,7 +457,7 @@ export function aggregateBatches(batches: readonly IngestBatch[]): {
         // A consumer on legacy-API traffic has no service/route: keyed by the zero sentinels (pair key 0).
         if (target < 0) target = targetOf(0, ZERO_UUID, ZERO_UUID);
         const k = (ci * n + target) * 1000 + status;
-        mc.consumerRoute.set(k, (mc.consumerRoute.get(k) ?? 0) + 1);
+        mc.consumerRoute.add(k);
       }
       if (si >= 0) addEntity(mc.entity, 0, si, e.serviceId as string, n, minute, e);
       if (ri >= 0) addEntity(mc.entity, 1, ri, e.routeId as string, n, minute, e);
@@ -472,7 +518,7 @@ export function aggregateBatches(batches: readonly IngestBatch[]): {
         status: k % 1000,
         count,
       });
-    for (const [k, count] of m.consumerRoute) {
+    m.consumerRoute.forEach((k, count) => {
       const status = k % 1000;
       const rest = (k - status) / 1000;
       const t = rest % n;
@@ -485,7 +531,7 @@ export function aggregateBatches(batches: readonly IngestBatch[]): {
         status,
         count,
       });
-    }
+    });
     for (const row of m.entity.values()) codes.entityTraffic.push(row);
   }
   return { health, minutes: codes };
