@@ -83,7 +83,7 @@ export function prepareParams(db: Db, options: Pick<IngestOptions, "retention" |
   };
 }
 
-/** Ingests one validated batch in process (tRPC, tests); HTTP bodies go through the ingest queue (ingest-queue.ts). */
+/** Ingests one validated batch in process (tRPC, tests); HTTP bodies take the ingest queue (ingest-queue.ts). */
 export function ingestBatch(db: Db, batch: IngestBatch, options: IngestOptions = {}): Promise<IngestResult> {
   const params = prepareParams(db, options);
   const prepared = prepareBatch(batch, params);

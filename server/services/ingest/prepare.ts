@@ -44,7 +44,7 @@ export type PreparedBatch = {
   seconds: HealthRow[];
   minutes: HealthRow[];
   hours: HealthRow[];
-  /** start of every hour (unix s) holding minute-grain code/entity rows of the batch */
+  /** start of every hour (unix s) holding minute-grain code/entity rows of the batch (of a merged group) */
   minuteHours: number[];
   /** buckets of rows older than the minute window: they go to the hour tables */
   oldBuckets: number[];
@@ -52,7 +52,8 @@ export type PreparedBatch = {
   skipped: Record<string, number>;
   /**
    * The minute-grain code and entity inserts, ready to run when none of `minuteHours` is folded yet (the
-   * common case); null when the batch has rows older than the minute window.
+   * common case); null when the batch has rows older than the minute window, and in a merged group (whose
+   * inserts hold every member's rows).
    */
   minuteInserts: EncodedInsert[] | null;
   /** The code/entity rows themselves; prepare-pool drops them before crossing threads (rebuilt on demand). */
