@@ -122,7 +122,7 @@ const resultOf = (m: PreparedBatch): IngestResult => ({
  * 2. in ONE transaction: claim every batch_id in ingest_batches (a repeat → accepted:false and nothing
  *    counted for a group of one; a group splits into its members, see SplitGroup); register unseen entities;
  *    take shared fold locks on the group's hours; write every rollup table in the fixed order with sorted
- *    rows; run each observer's `inTransaction` with each member's `observed`;
+ *    rows; run each observer's `inTransaction` once with every member's `observed`;
  * 3. commit, then each observer's `afterCommit` per member.
  * The minute code/entity tables take the prepared inserts unless one of the hours was folded meanwhile
  * (late data): then a group of one takes its rows from the source's `tables()`, split between minute and
@@ -251,8 +251,8 @@ export async function ingestGroup(
           writeOptions,
         );
 
-        for (const source of sources)
-          for (const o of observers) if (o.inTransaction) await o.inTransaction(tx, source.observed);
+        const batches = sources.map((source) => source.observed);
+        for (const o of observers) if (o.inTransaction) await o.inTransaction(tx, batches);
         return true;
       });
       if (!accepted) {

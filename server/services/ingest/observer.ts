@@ -7,8 +7,11 @@ import type { IngestBatch } from "./types";
  */
 export interface IngestObserver {
   readonly name: string;
-  /** Runs inside the batch transaction after dedupe passed. Throwing aborts the whole batch. */
-  inTransaction?(tx: Db, batch: IngestBatch): Promise<void>;
+  /**
+   * Runs inside the transaction after dedupe passed, once, with every batch it holds (one, or a group
+   * commit's several). Throwing aborts the whole transaction.
+   */
+  inTransaction?(tx: Db, batches: readonly IngestBatch[]): Promise<void>;
   /** Runs after commit. Must not throw and must not block (enqueue, then return). */
   afterCommit?(batch: IngestBatch): void;
 }

@@ -59,83 +59,92 @@ function entityLabels(e: IngestEvent): { kind: string; service: string; route: s
 }
 
 /**
- * Aggregates one batch in memory into few rows (one per series), sorted by series id so that concurrent
- * ingesters lock rows in the same order (scale-notes R6).
+ * Aggregates the batches of one transaction (a group commit holds several) in memory into few rows, one per
+ * series, sorted by series id so that concurrent ingesters lock rows in the same order (scale-notes R6).
  */
-export function aggregateBatch(batch: IngestBatch, covering: CoveringInstance): BatchCounters {
+export function aggregateBatches(batches: readonly IngestBatch[], covering: CoveringInstance): BatchCounters {
   const requests = new Map<string, RequestCounter>();
   const latency = new Map<string, LatencyCounter>();
-  const nodeId = batch.node.id;
-  for (const e of batch.events) {
-    const labels = entityLabels(e);
-    if (!labels) continue;
-    const instance = covering(e);
-    if (!instance) continue;
-    const workspace = e.workspaceName ?? "";
-    // Like Kong, the consumer is recorded only while the instance has per_consumer; this also keeps the
-    // consumer dimension (the costliest one, ingest-limits) out of the table for everyone else.
-    const consumer = instance.config?.per_consumer ? (e.consumerUsername ?? "") : "";
-    const source = e.latProxy === null ? "kong" : "service";
-    const rkey = JSON.stringify([
-      instance.id,
-      nodeId,
-      labels.kind,
-      labels.service,
-      labels.route,
-      workspace,
-      consumer,
-      e.status,
-      source,
-    ]);
-    let r = requests.get(rkey);
-    if (!r) {
-      r = {
-        seriesId: seriesId(rkey),
-        pluginId: instance.id,
+  for (const batch of batches) {
+    const nodeId = batch.node.id;
+    for (const e of batch.events) {
+      const labels = entityLabels(e);
+      if (!labels) continue;
+      const instance = covering(e);
+      if (!instance) continue;
+      const workspace = e.workspaceName ?? "";
+      // Like Kong, the consumer is recorded only while the instance has per_consumer; this also keeps the
+      // consumer dimension (the costliest one, ingest-limits) out of the table for everyone else.
+      const consumer = instance.config?.per_consumer ? (e.consumerUsername ?? "") : "";
+      const source = e.latProxy === null ? "kong" : "service";
+      const rkey = JSON.stringify([
+        instance.id,
         nodeId,
-        ...labels,
+        labels.kind,
+        labels.service,
+        labels.route,
         workspace,
         consumer,
-        code: e.status,
+        e.status,
         source,
-        requests: 0,
-        bytesIn: 0,
-        bytesOut: 0,
-      };
-      requests.set(rkey, r);
-    }
-    r.requests++;
-    r.bytesIn += e.requestSize;
-    r.bytesOut += e.responseSize;
+      ]);
+      let r = requests.get(rkey);
+      if (!r) {
+        r = {
+          seriesId: seriesId(rkey),
+          pluginId: instance.id,
+          nodeId,
+          ...labels,
+          workspace,
+          consumer,
+          code: e.status,
+          source,
+          requests: 0,
+          bytesIn: 0,
+          bytesOut: 0,
+        };
+        requests.set(rkey, r);
+      }
+      r.requests++;
+      r.bytesIn += e.requestSize;
+      r.bytesOut += e.responseSize;
 
-    if (e.latKong === null && e.latProxy === null && e.latRequest === null) continue;
-    const lkey = JSON.stringify([instance.id, nodeId, labels.kind, labels.service, labels.route, workspace]);
-    let l = latency.get(lkey);
-    if (!l) {
-      l = {
-        seriesId: seriesId(lkey),
-        pluginId: instance.id,
+      if (e.latKong === null && e.latProxy === null && e.latRequest === null) continue;
+      const lkey = JSON.stringify([
+        instance.id,
         nodeId,
-        ...labels,
+        labels.kind,
+        labels.service,
+        labels.route,
         workspace,
-        hist: [
-          new Array(UNION_BUCKETS).fill(0),
-          new Array(UNION_BUCKETS).fill(0),
-          new Array(UNION_BUCKETS).fill(0),
-        ],
-        sum: [0, 0, 0],
-        count: [0, 0, 0],
-      };
-      latency.set(lkey, l);
-    }
-    // Each latency is observed only when measured (>= 0); upstream is absent when Kong answered itself.
-    const values = [e.latKong, e.latProxy, e.latRequest];
-    for (let t = 0; t < 3; t++) {
-      const v = values[t];
-      if (v === null || v < 0) continue;
-      l.hist[t][unionBucketOf(v)]++;
-      l.sum[t] += v;
-      l.count[t]++;
+      ]);
+      let l = latency.get(lkey);
+      if (!l) {
+        l = {
+          seriesId: seriesId(lkey),
+          pluginId: instance.id,
+          nodeId,
+          ...labels,
+          workspace,
+          hist: [
+            new Array(UNION_BUCKETS).fill(0),
+            new Array(UNION_BUCKETS).fill(0),
+            new Array(UNION_BUCKETS).fill(0),
+          ],
+          sum: [0, 0, 0],
+          count: [0, 0, 0],
+        };
+        latency.set(lkey, l);
+      }
+      // Each latency is observed only when measured (>= 0); upstream is absent when Kong answered itself.
+      const values = [e.latKong, e.latProxy, e.latRequest];
+      for (let t = 0; t < 3; t++) {
+        const v = values[t];
+        if (v === null || v < 0) continue;
+        l.hist[t][unionBucketOf(v)]++;
+        l.sum[t] += v;
+        l.count[t]++;
+      }
     }
   }
   const bySeries = (a: { seriesId: string }, b: { seriesId: string }) =>

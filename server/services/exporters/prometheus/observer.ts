@@ -2,18 +2,19 @@ import type { Db } from "@/db/client";
 import type { IngestObserver } from "@/server/services/ingest/observer";
 import type { IngestBatch } from "@/server/services/ingest/types";
 import { getPluginResolver } from "@/server/services/plugins/precedence";
-import { aggregateBatch, writeCounters } from "./counters";
+import { aggregateBatches, writeCounters } from "./counters";
 
 /**
- * Counts a batch's traffic into the Prometheus counters inside the batch transaction, so the counters are
- * committed exactly once with the rollups. Only traffic covered by an enabled prometheus instance counts
+ * Counts the traffic of a transaction's batches into the Prometheus counters inside that transaction, so the
+ * counters are committed exactly once with the rollups; one sorted write for all of them (a group commit's
+ * batches each written apart would lock rows out of order). Only traffic covered by an enabled prometheus instance counts
  * (Kong's precedence picks one instance per request, kong-plugins §1f), from the moment it was enabled:
  * the instance set is read in the same transaction.
  */
-export async function countBatch(tx: Db, batch: IngestBatch): Promise<void> {
+export async function countBatches(tx: Db, batches: readonly IngestBatch[]): Promise<void> {
   const resolver = await getPluginResolver(tx);
   if (resolver.enabled("prometheus").length === 0) return;
-  const counters = aggregateBatch(batch, (e) =>
+  const counters = aggregateBatches(batches, (e) =>
     resolver.resolve("prometheus", {
       serviceId: e.serviceId,
       routeId: e.routeId,
@@ -26,5 +27,5 @@ export async function countBatch(tx: Db, batch: IngestBatch): Promise<void> {
 
 export const prometheusObserver: IngestObserver = {
   name: "prometheus",
-  inTransaction: countBatch,
+  inTransaction: countBatches,
 };

@@ -3,6 +3,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
 import { createTestDb, type TestDb, testBackends } from "@/db/testing";
 import { ValidationError } from "@/server/errors";
+import { HTTP_ROUTE, MOCK } from "@/server/services/exporters/prometheus/__tests__/seed-traffic";
+import {
+  ALL_FLAGS,
+  enablePrometheus,
+  NODE_A,
+  NODE_B,
+  request,
+} from "@/server/services/exporters/prometheus/__tests__/support";
+import { renderMetrics } from "@/server/services/exporters/prometheus/metrics";
+import { prometheusObserver } from "@/server/services/exporters/prometheus/observer";
 import { foldHour, windowsAt } from "@/server/services/rollups/maintenance";
 import { ingestBatch, ingestGroup } from "../ingest-batch";
 import { ingestBody, ingestQueueStats } from "../ingest-queue";
@@ -159,11 +169,12 @@ describe.each(testBackends())("the ingest queue on %s", (kind) => {
       const bad = structuredClone(raw[1]) as unknown as { requests: { response: { status: unknown } }[] };
       bad.requests[0].response.status = "500";
       const bodies = [raw[0], bad, ...raw.slice(2)].map((b) => Buffer.from(JSON.stringify(b)));
-      const seen: string[] = [];
+      // One call per transaction, with every batch it holds.
+      const seen: string[][] = [];
       const observer: IngestObserver = {
         name: "test",
-        async inTransaction(_tx, batch) {
-          seen.push(`${batch.batchId}:${batch.events.length}`);
+        async inTransaction(_tx, held) {
+          seen.push(held.map((b) => `${b.batchId}:${b.events.length}`));
         },
       };
       const before = ingestQueueStats(t.db);
@@ -191,7 +202,8 @@ describe.each(testBackends())("the ingest queue on %s", (kind) => {
           skipped: {},
         })),
       );
-      expect(seen.sort()).toEqual(good.map((b) => `${b.batchId}:${b.events.length}`).sort());
+      const label = (b: IngestBatch) => `${b.batchId}:${b.events.length}`;
+      expect(seen).toEqual([[label(good[0])], good.slice(1).map(label)]);
       const nodes = [...new Set(batches.map((b) => b.node.id))];
       const [row] = await queryRows<{ n: string }>(
         t.db,
@@ -200,4 +212,43 @@ describe.each(testBackends())("the ingest queue on %s", (kind) => {
       expect(Number(row.n)).toBe(good.reduce((n, b) => n + b.events.length, 0));
     },
   );
+});
+
+describe.each(testBackends())("Prometheus counters from a group commit on %s", (kind) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb(kind, { max: 8 });
+  });
+  afterAll(() => t?.close());
+  afterEach(async () => {
+    delete process.env.INGEST_WORKERS;
+    await stopPreparePool();
+  });
+
+  it("counts every batch of a group once, in one sorted write per transaction", async () => {
+    process.env.INGEST_WORKERS = "0";
+    await enablePrometheus(t.db, {}, ALL_FLAGS);
+    // Five bodies in one tick: the first alone, then four (node A twice) in one transaction.
+    const nodes = [NODE_A, NODE_A, NODE_B, NODE_A, NODE_B];
+    const bodies = nodes.map((node, i) =>
+      Buffer.from(
+        JSON.stringify({
+          batch_id: `prom-group-${i}`,
+          node: { id: node, hostname: `gw-${i}`, version: "3.9.3" },
+          requests: Array.from({ length: i + 1 }, () => request({ service: MOCK, route: HTTP_ROUTE })),
+          stats: [],
+        }),
+      ),
+    );
+    const before = ingestQueueStats(t.db);
+    await Promise.all(
+      bodies.map((b) => ingestBody(t.db, b, { format: "native" }, { observers: [prometheusObserver] })),
+    );
+    expect(ingestQueueStats(t.db).groups - before.groups).toBe(2);
+    const count = (text: string) =>
+      Number(/kong_http_status\{code="200",service="mock-service"\} (\d+)/.exec(text)?.[1]);
+    expect(count(await renderMetrics(t.db))).toBe(1 + 2 + 3 + 4 + 5);
+    expect(count(await renderMetrics(t.db, { nodeId: NODE_A }))).toBe(1 + 2 + 4);
+    expect(count(await renderMetrics(t.db, { nodeId: NODE_B }))).toBe(3 + 5);
+  });
 });
