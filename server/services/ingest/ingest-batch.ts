@@ -159,7 +159,8 @@ export async function ingestGroup(
   // Sorted, so two groups claiming a common id wait on each other in one order (R6).
   const claims = members
     .filter((m) => m.batchId !== null)
-    .sort((a, b) => ((a.batchId as string) < (b.batchId as string) ? -1 : 1));
+    .map((m) => ({ id: m.batchId as string, events: m.eventCount }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const healthOf = (pick: (m: PreparedBatch) => HealthRow[]) =>
     members.map((m) => ({ node: m.node.id, rows: pick(m) }));
   const clusterOf = (pick: (m: PreparedBatch) => HealthRow[]) =>
@@ -179,8 +180,8 @@ export async function ingestGroup(
             tx,
             sql`INSERT INTO ingest_batches (received_at, batch_id, events)
                 SELECT to_timestamp(${nowMs / 1000}), u.id, u.events
-                FROM unnest(${sql.param(claims.map((m) => m.batchId))}::text[],
-                            ${sql.param(claims.map((m) => m.eventCount))}::int4[]) AS u(id, events)
+                FROM unnest(${sql.param(claims.map((c) => c.id))}::text[],
+                            ${sql.param(claims.map((c) => c.events))}::int4[]) AS u(id, events)
                 ON CONFLICT (batch_id) DO NOTHING RETURNING 1`,
           );
           if (claimed.length < claims.length) {
