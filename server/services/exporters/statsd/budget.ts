@@ -26,8 +26,16 @@ export function createSendBudget(fraction: number, burstMs = 25): SendBudget {
       if (fraction >= 1) return null;
       refill();
       if (tokens >= 0) return null;
-      const ms = -tokens / fraction;
-      return new Promise((resolve) => setTimeout(resolve, Math.ceil(ms)));
+      // A timer may fire a little before performance.now() says its delay passed (Node's timers run on a
+      // millisecond loop clock): check again, so the promise settles only once the budget is back.
+      return new Promise((resolve) => {
+        const check = () => {
+          refill();
+          if (tokens >= 0) resolve();
+          else setTimeout(check, Math.max(1, Math.ceil(-tokens / fraction)));
+        };
+        setTimeout(check, Math.ceil(-tokens / fraction));
+      });
     },
     spend(ms) {
       refill();
