@@ -259,8 +259,8 @@ export function foldCodeTables(t: CodeTables, grain: number): CodeTables {
   };
 }
 
-/** Per-batch string interning: ids → small ints, so hot-loop map keys are numbers. */
-class Interner {
+/** String interning: ids → small ints (0, 1, …), so hot-loop map keys are numbers. */
+export class Interner {
   readonly ids = new Map<string, number>();
   readonly values: string[] = [];
   of(s: string): number {
