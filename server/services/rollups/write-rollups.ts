@@ -308,8 +308,8 @@ export type NodeHealth = { node: string; rows: readonly HealthRow[] };
 
 /**
  * Upserts health rows of any number of nodes in one statement. Rows of equal (bucket, node), as two batches
- * of one node in a group commit give, are merged first (an upsert may not touch a row twice), into copies:
- * the callers' rows stay as they were. Sorted by the conflict key (R6).
+ * of one node in a group commit give, are merged first (an upsert may not touch a row twice), into new
+ * rows: the callers' rows stay as they were. Sorted by the conflict key (R6).
  */
 export async function writeHealth(
   tx: Db,
@@ -317,21 +317,16 @@ export async function writeHealth(
   parts: readonly NodeHealth[],
   options: WriteOptions = {},
 ): Promise<void> {
-  const merged = new Map<string, { node: string; row: HealthRow; copied: boolean }>();
+  const merged = new Map<string, { node: string; row: HealthRow }>();
   for (const { node, rows } of parts)
     for (const r of rows) {
       const key = `${r.bucket}|${node}`;
-      const seen = merged.get(key);
-      if (!seen) merged.set(key, { node, row: r, copied: false });
-      else {
-        if (!seen.copied) {
-          const copy = emptyHealth(seen.row.bucket);
-          mergeHealth(copy, seen.row);
-          seen.row = copy;
-          seen.copied = true;
-        }
-        mergeHealth(seen.row, r);
+      let m = merged.get(key);
+      if (!m) {
+        m = { node, row: emptyHealth(r.bucket) };
+        merged.set(key, m);
       }
+      mergeHealth(m.row, r);
     }
   if (merged.size === 0) return;
   const rows = [...merged.values()].sort(
