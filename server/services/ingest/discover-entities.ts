@@ -103,8 +103,11 @@ const KIND_OF: [Exclude<keyof EntityCatalog, never>, Kind][] = [
   ["apis", "a"],
 ];
 
-/** The catalog's entities this process has not registered yet (one Set lookup per entity). */
-export function collectUnseen(db: Db, catalog: EntityCatalog): Discovery {
+/**
+ * The entities of the catalogs (one per batch of a transaction) this process has not registered yet, each
+ * once (one Set lookup per entity).
+ */
+export function collectUnseen(db: Db, catalogs: readonly EntityCatalog[]): Discovery {
   const known = seenOf(db);
   const d: Discovery = {
     workspaces: [],
@@ -115,34 +118,18 @@ export function collectUnseen(db: Db, catalog: EntityCatalog): Discovery {
     nodes: [],
     keys: [],
   };
-  for (const [list, kind] of KIND_OF) {
-    const set = known[kind];
-    for (const row of catalog[list]) {
-      const id = row.id as string;
-      if (set.has(id)) continue;
-      set.add(id); // provisional: removed again by `forgetUnseen` if the transaction fails
-      d.keys.push([kind, id]);
-      d[list].push(row);
+  for (const catalog of catalogs)
+    for (const [list, kind] of KIND_OF) {
+      const set = known[kind];
+      for (const row of catalog[list]) {
+        const id = row.id as string;
+        if (set.has(id)) continue;
+        set.add(id); // provisional: removed again by `forgetUnseen` if the transaction fails
+        d.keys.push([kind, id]);
+        d[list].push(row);
+      }
     }
-  }
   return d;
-}
-
-/** Discoveries of several batches as one (collectUnseen already left out what an earlier one took). */
-export function mergeDiscoveries(ds: readonly Discovery[]): Discovery {
-  if (ds.length === 1) return ds[0];
-  const out: Discovery = {
-    workspaces: [],
-    services: [],
-    routes: [],
-    consumers: [],
-    apis: [],
-    nodes: [],
-    keys: [],
-  };
-  for (const d of ds)
-    for (const k of Object.keys(out) as (keyof Discovery)[]) out[k].push(...(d[k] as never[]));
-  return out;
 }
 
 /** Undo provisional marks after a failed transaction, so the next batch tries again. */

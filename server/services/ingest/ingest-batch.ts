@@ -18,7 +18,7 @@ import {
   writeHealth,
 } from "@/server/services/rollups/write-rollups";
 import { type CodeTables, concatTables, foldCodeTables, type HealthRow } from "./aggregate";
-import { collectUnseen, forgetUnseen, mergeDiscoveries, registerEntities } from "./discover-entities";
+import { collectUnseen, forgetUnseen, registerEntities } from "./discover-entities";
 import type { IngestObserver } from "./observer";
 import {
   type BatchSource,
@@ -166,12 +166,13 @@ export async function ingestGroup(
   const clusterOf = (pick: (m: PreparedBatch) => HealthRow[]) =>
     members.map((m) => ({ node: clusterShard(m.node.id), rows: pick(m) }));
 
+  const catalogs = members.map((m) => m.catalog);
   const observers = options.observers ?? [];
   const results = members.map(resultOf);
 
   for (let attempt = 1; ; attempt++) {
     await ensureBatchPartitions();
-    const discovery = mergeDiscoveries(members.map((m) => collectUnseen(db, m.catalog)));
+    const discovery = collectUnseen(db, catalogs);
     try {
       const accepted = await db.transaction(async (pgTx) => {
         const tx = asDb(pgTx, db);
