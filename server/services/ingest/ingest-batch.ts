@@ -17,7 +17,7 @@ import {
   writeEncoded,
   writeHealth,
 } from "@/server/services/rollups/write-rollups";
-import { type CodeTables, concatTables, foldCodeTables, type HealthRow } from "./aggregate";
+import { type CodeTables, concatTables, foldCodeTables } from "./aggregate";
 import { collectUnseen, forgetUnseen, registerEntities } from "./discover-entities";
 import type { IngestObserver } from "./observer";
 import {
@@ -161,10 +161,6 @@ export async function ingestGroup(
     .filter((m) => m.batchId !== null)
     .map((m) => ({ id: m.batchId as string, events: m.eventCount }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const healthOf = (pick: (m: PreparedBatch) => HealthRow[]) =>
-    members.map((m) => ({ node: m.node.id, rows: pick(m) }));
-  const clusterOf = (pick: (m: PreparedBatch) => HealthRow[]) =>
-    members.map((m) => ({ node: clusterShard(m.node.id), rows: pick(m) }));
 
   const catalogs = members.map((m) => m.catalog);
   const observers = options.observers ?? [];
@@ -210,24 +206,10 @@ export async function ingestGroup(
           if (folded.size > 0 && !single) throw new SplitGroup("an hour of the group was folded meanwhile");
         }
 
-        await writeHealth(
-          tx,
-          "health_seconds",
-          healthOf((m) => m.seconds),
-          writeOptions,
-        );
-        await writeHealth(
-          tx,
-          "health_minutes",
-          healthOf((m) => m.minutes),
-          writeOptions,
-        );
-        await writeHealth(
-          tx,
-          "health_hours",
-          healthOf((m) => m.hours),
-          writeOptions,
-        );
+        for (const grain of ["seconds", "minutes", "hours"] as const) {
+          const rows = members.map((m) => ({ node: m.node.id, rows: m[grain] }));
+          await writeHealth(tx, `health_${grain}`, rows, writeOptions);
+        }
         if (group.minuteInserts && folded.size === 0) {
           await writeEncoded(tx, group.minuteInserts);
         } else {
@@ -240,18 +222,10 @@ export async function ingestGroup(
         }
         // Last of the rollups, so their row locks last only until commit; spread over CLUSTER_SHARDS rows per
         // bucket so concurrent ingesters of different nodes rarely wait on the same row.
-        await writeHealth(
-          tx,
-          "health_cluster_seconds",
-          clusterOf((m) => m.seconds),
-          writeOptions,
-        );
-        await writeHealth(
-          tx,
-          "health_cluster_minutes",
-          clusterOf((m) => m.minutes),
-          writeOptions,
-        );
+        for (const grain of ["seconds", "minutes"] as const) {
+          const rows = members.map((m) => ({ node: clusterShard(m.node.id), rows: m[grain] }));
+          await writeHealth(tx, `health_cluster_${grain}`, rows, writeOptions);
+        }
 
         const batches = sources.map((source) => source.observed);
         for (const o of observers) if (o.inTransaction) await o.inTransaction(tx, batches);
@@ -267,8 +241,9 @@ export async function ingestGroup(
       forgetUnseen(db, discovery);
       if (err instanceof SplitGroup) {
         const alone: IngestResult[] = [];
+        // A merged group's members carry no inserts of their own: each takes its rows from its source.
         for (let i = 0; i < members.length; i++)
-          alone.push(await ingestPrepared(db, { ...members[i], minuteInserts: null }, sources[i], options));
+          alone.push(await ingestPrepared(db, members[i], sources[i], options));
         return alone;
       }
       const state = sqlState(err);
