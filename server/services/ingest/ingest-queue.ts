@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { type IngestOptions, ingestGroup, prepareParams } from "./ingest-batch";
+import type { IngestObserver } from "./observer";
 import { bodySource, type IndexedGroup, type ParseSpec, type PrepareParams } from "./prepare";
 import { prepareBodiesInPool, prepareLanes } from "./prepare-pool";
 import type { IngestResult } from "./types";
@@ -44,7 +45,8 @@ function groupBodiesFromEnv(): number {
 type Entry = {
   bytes: Uint8Array;
   spec: ParseSpec;
-  options: IngestOptions;
+  /** a group holds bodies of one observer list only (HTTP bodies all carry the runtime's) */
+  observers: readonly IngestObserver[];
   resolve(result: IngestResult): void;
   reject(err: unknown): void;
 };
@@ -62,9 +64,9 @@ class IngestQueue {
 
   constructor(private readonly db: Db) {}
 
-  submit(bytes: Uint8Array, spec: ParseSpec, options: IngestOptions): Promise<IngestResult> {
+  submit(bytes: Uint8Array, spec: ParseSpec, observers: readonly IngestObserver[]): Promise<IngestResult> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ bytes, spec, options, resolve, reject });
+      this.waiting.push({ bytes, spec, observers, resolve, reject });
       this.pump();
     });
   }
@@ -74,7 +76,8 @@ class IngestQueue {
     if (this.waiting.length === 0 || this.ready.length > 0 || this.preparing >= prepareLanes()) return;
     let bytes = 0;
     let n = 0;
-    while (n < this.waiting.length && n < this.maxBodies) {
+    const { observers } = this.waiting[0];
+    while (n < this.waiting.length && n < this.maxBodies && this.waiting[n].observers === observers) {
       bytes += this.waiting[n].bytes.byteLength;
       if (n > 0 && bytes > MAX_GROUP_BYTES) break;
       n++;
@@ -108,8 +111,7 @@ class IngestQueue {
     this.writing++;
     try {
       const sources = entries.map((e, i) => bodySource(e.bytes, e.spec, params, group.members[i]));
-      // Every request carries the runtime's observers; they are the same for all.
-      const results = await ingestGroup(this.db, group, sources, entries[0].options);
+      const results = await ingestGroup(this.db, group, sources, { observers: entries[0].observers });
       this.stats.groups++;
       this.stats.bodies += entries.length;
       results.forEach((r, i) => {
@@ -124,6 +126,7 @@ class IngestQueue {
   }
 }
 
+const NO_OBSERVERS: readonly IngestObserver[] = [];
 const queues = new WeakMap<Db, IngestQueue>();
 
 function queueOf(db: Db): IngestQueue {
@@ -145,7 +148,7 @@ export function ingestBody(
   spec: ParseSpec,
   options: Pick<IngestOptions, "observers"> = {},
 ): Promise<IngestResult> {
-  return queueOf(db).submit(bytes, spec, options);
+  return queueOf(db).submit(bytes, spec, options.observers ?? NO_OBSERVERS);
 }
 
 /** Bodies and groups the database's queue has written (how much group commit merged). */

@@ -171,16 +171,18 @@ describe.each(testBackends())("the ingest queue on %s", (kind) => {
       const bodies = [raw[0], bad, ...raw.slice(2)].map((b) => Buffer.from(JSON.stringify(b)));
       // One call per transaction, with every batch it holds.
       const seen: string[][] = [];
-      const observer: IngestObserver = {
-        name: "test",
-        async inTransaction(_tx, held) {
-          seen.push(held.map((b) => `${b.batchId}:${b.events.length}`));
+      const observers: IngestObserver[] = [
+        {
+          name: "test",
+          async inTransaction(_tx, held) {
+            seen.push(held.map((b) => `${b.batchId}:${b.events.length}`));
+          },
         },
-      };
+      ];
       const before = ingestQueueStats(t.db);
       // Submitted in one tick: the first is prepared alone at once; the rest wait and go as one group.
       const settled = await Promise.allSettled(
-        bodies.map((b) => ingestBody(t.db, b, { format: "native" }, { observers: [observer] })),
+        bodies.map((b) => ingestBody(t.db, b, { format: "native" }, { observers })),
       );
       const after = ingestQueueStats(t.db);
       expect(after.bodies - before.bodies).toBe(bodies.length - 1);
@@ -212,18 +214,6 @@ describe.each(testBackends())("the ingest queue on %s", (kind) => {
       expect(Number(row.n)).toBe(good.reduce((n, b) => n + b.events.length, 0));
     },
   );
-});
-
-describe.each(testBackends())("Prometheus counters from a group commit on %s", (kind) => {
-  let t: TestDb;
-  beforeAll(async () => {
-    t = await createTestDb(kind, { max: 8 });
-  });
-  afterAll(() => t?.close());
-  afterEach(async () => {
-    delete process.env.INGEST_WORKERS;
-    await stopPreparePool();
-  });
 
   it("counts every batch of a group once, in one sorted write per transaction", async () => {
     process.env.INGEST_WORKERS = "0";
@@ -241,14 +231,41 @@ describe.each(testBackends())("Prometheus counters from a group commit on %s", (
       ),
     );
     const before = ingestQueueStats(t.db);
-    await Promise.all(
-      bodies.map((b) => ingestBody(t.db, b, { format: "native" }, { observers: [prometheusObserver] })),
-    );
+    const observers = [prometheusObserver];
+    await Promise.all(bodies.map((b) => ingestBody(t.db, b, { format: "native" }, { observers })));
     expect(ingestQueueStats(t.db).groups - before.groups).toBe(2);
     const count = (text: string) =>
       Number(/kong_http_status\{code="200",service="mock-service"\} (\d+)/.exec(text)?.[1]);
     expect(count(await renderMetrics(t.db))).toBe(1 + 2 + 3 + 4 + 5);
     expect(count(await renderMetrics(t.db, { nodeId: NODE_A }))).toBe(1 + 2 + 4);
     expect(count(await renderMetrics(t.db, { nodeId: NODE_B }))).toBe(3 + 5);
+  });
+
+  it("keeps bodies of different observer lists in different transactions", async () => {
+    process.env.INGEST_WORKERS = "0";
+    const nowS = Math.floor(Date.now() / 1000);
+    const { raw } = simulate({ seed: 60, startS: nowS - 200, seconds: 1, perSecond: 20, tag: "obs" });
+    const seen: Record<string, string[][]> = { x: [], y: [] };
+    const list = (name: "x" | "y"): IngestObserver[] => [
+      {
+        name,
+        async inTransaction(_tx, held) {
+          seen[name].push(held.map((b) => b.batchId ?? ""));
+        },
+      },
+    ];
+    const [x, y] = [list("x"), list("y")];
+    const before = ingestQueueStats(t.db);
+    // The first goes alone at once; the other two wait, and split where the observer list changes.
+    await Promise.all(
+      raw.map((b, i) =>
+        ingestBody(t.db, Buffer.from(JSON.stringify(b)), { format: "native" }, { observers: i < 2 ? x : y }),
+      ),
+    );
+    expect(ingestQueueStats(t.db).groups - before.groups).toBe(3);
+    expect(seen).toEqual({
+      x: [[raw[0].batch_id], [raw[1].batch_id]],
+      y: [[raw[2].batch_id]],
+    });
   });
 });
