@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { sourceWorker } from "@/lib/source-worker";
 import { ValidationError } from "@/server/errors";
 import { type ParseSpec, type PreparedBodies, type PrepareParams, prepareBodies } from "./prepare";
 import type { BodyFailure, PrepareJob, PrepareReply } from "./prepare-worker";
@@ -28,17 +29,9 @@ function poolSize(): number {
   return Math.min(4, Math.max(1, availableParallelism() - 1));
 }
 
-/**
- * Inside Next (NEXT_RUNTIME is set) the bundler turns `new Worker(new URL(…, import.meta.url))` into its own
- * worker chunk. From TypeScript sources (vitest, tsx scripts) the worker module is loaded through tsx; its
- * path is derived at run time so the bundler does not also copy the source file as an asset.
- */
+/** In Next, the bundler's worker chunk; from sources, through tsx (lib/source-worker.ts). */
 function spawn(): Worker {
-  if (!process.env.NEXT_RUNTIME) {
-    const entry = JSON.stringify(import.meta.url.replace(/prepare-pool\.ts$/, "prepare-worker.ts"));
-    const from = JSON.stringify(import.meta.url);
-    return new Worker(`import("tsx/esm/api").then((tsx) => tsx.tsImport(${entry}, ${from}))`, { eval: true });
-  }
+  if (!process.env.NEXT_RUNTIME) return sourceWorker(import.meta.url, "./prepare-worker.ts");
   return new Worker(new URL("./prepare-worker.ts", import.meta.url));
 }
 
