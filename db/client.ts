@@ -1,24 +1,30 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { pgliteOf } from "./pglite-protocol";
+import { PGliteThread } from "./pglite-thread";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
 /**
  * The database handle every service takes as its first parameter. `$client` is the driver underneath
- * (postgres.js or PGlite) for the few hot paths that need it (ingest's bulk writes).
+ * (postgres.js, or PGlite on its own thread) for the few hot paths that need it (ingest's bulk writes).
  */
-export type Db = PgDatabase<PgQueryResultHKT, Schema> & { $client: postgres.Sql | PGlite };
+export type Db = PgDatabase<PgQueryResultHKT, Schema> & { $client: postgres.Sql | PGliteThread };
 
 export type DbKind = "postgres" | "pglite";
 
+/**
+ * A shape check, not `instanceof`: Next bundles this module into several server chunks, each with its own
+ * PGliteThread class, while the process-wide handle (getDb) is made by one of them.
+ */
 export function dbKind(db: Db): DbKind {
-  return db.$client instanceof PGlite ? "pglite" : "postgres";
+  return pgliteOf(db) ? "pglite" : "postgres";
 }
 
 export function createPostgresDb(url: string, options: { max?: number } = {}): Db {
@@ -32,17 +38,18 @@ export function createPostgresDb(url: string, options: { max?: number } = {}): D
   return drizzlePostgres(client, { schema }) as unknown as Db;
 }
 
+/** PGlite in `dataDir` (in memory without one), on a thread of its own (pglite-thread.ts). */
 export async function createPgliteDb(dataDir?: string): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true }); // PGlite does not create parent directories.
-  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  const client = new PGliteThread(dataDir);
   await client.waitReady;
-  return drizzlePglite(client, { schema }) as unknown as Db;
+  // Drizzle's PGlite driver calls query() and transaction() only, which the thread's handle answers.
+  return drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Db;
 }
 
 export async function closeDb(db: Db): Promise<void> {
-  const client = db.$client;
-  if (client instanceof PGlite) await client.close();
-  else await client.end({ timeout: 5 });
+  if (dbKind(db) === "pglite") await (db.$client as PGliteThread).close();
+  else await (db.$client as postgres.Sql).end({ timeout: 5 });
 }
 
 /** Rows of a raw query, whichever driver runs it (PGlite returns {rows}, postgres.js an array). */

@@ -1,10 +1,9 @@
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import type { PgliteDatabase } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
-import type { Db } from "./client";
+import { type Db, dbKind } from "./client";
 
 export const MIGRATIONS_FOLDER = path.resolve(
   /* turbopackIgnore: true */ process.env.GATEWATCH_MIGRATIONS ?? "db/migrations",
@@ -16,6 +15,6 @@ export const MIGRATIONS_FOLDER = path.resolve(
  */
 export async function migrate(db: Db, folder = MIGRATIONS_FOLDER): Promise<void> {
   const config = { migrationsFolder: folder };
-  if (db.$client instanceof PGlite) await migratePglite(db as unknown as PgliteDatabase, config);
+  if (dbKind(db) === "pglite") await migratePglite(db as unknown as PgliteDatabase, config);
   else await migratePostgres(db as unknown as PostgresJsDatabase, config);
 }

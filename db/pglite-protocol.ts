@@ -1,12 +1,16 @@
-import type { PGlite } from "@electric-sql/pglite";
+/** What execWithParams needs of PGlite: its own instance, or the handle of one on its thread (pglite-thread.ts). */
+export type ProtocolClient = {
+  execProtocol(message: Uint8Array, options?: { syncToFs?: boolean }): Promise<unknown>;
+  isInTransaction(): boolean;
+};
 
 /**
  * The PGlite client under a database handle, or null for postgres.js. A shape check, so that modules the
  * ingest workers load (write-rollups.ts) need not load either driver.
  */
-export function pgliteOf(db: { $client: unknown }): PGlite | null {
-  const client = db.$client as Partial<PGlite>;
-  return typeof client.execProtocol === "function" ? (client as PGlite) : null;
+export function pgliteOf(db: { $client: unknown }): ProtocolClient | null {
+  const client = db.$client as Partial<ProtocolClient>;
+  return typeof client.execProtocol === "function" ? (client as ProtocolClient) : null;
 }
 
 /** A parameter: text (format 0), bytes already in the parameter type's binary format (1), or NULL. */
@@ -29,7 +33,7 @@ export type WireParam = string | Uint8Array | null;
  * the SQLSTATE in `code`), and the Sync ends the statement either way.
  */
 export async function execWithParams(
-  client: PGlite,
+  client: ProtocolClient,
   text: string,
   params: readonly WireParam[],
 ): Promise<void> {

@@ -35,6 +35,11 @@ for (const theme of ["light", "dark"] as const) {
       await page.addInitScript((t) => localStorage.setItem("gw-theme", t), theme);
       await gotoAndSettle(page, url);
       await expect(page.getByText("Could not load data")).toHaveCount(0);
+      // The kind the built server reports (a check across Next's chunks: db/client.ts dbKind).
+      if (name === "settings")
+        await expect(
+          page.getByText(process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : "PGlite (embedded)"),
+        ).toBeVisible();
       await page.screenshot({ path: `test-results/screenshots/${name}-${theme}.png`, fullPage: true });
     });
   }

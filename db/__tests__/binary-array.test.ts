@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BinaryElement, binaryArray } from "../binary-array";
 import type { DbKind } from "../client";
 import { execWithParams } from "../pglite-protocol";
+import { PGliteThread } from "../pglite-thread";
 import { ZERO_UUID } from "../schema/rollups";
 import { testBackends } from "../testing";
 
@@ -78,10 +79,10 @@ describe("binaryArray rejects what the column cannot hold", () => {
   });
 });
 
-describe("execWithParams (PGlite)", () => {
-  let pg: PGlite;
+describe("execWithParams (PGlite on its thread)", () => {
+  let pg: PGliteThread;
   beforeAll(async () => {
-    pg = new PGlite();
+    pg = new PGliteThread();
     await pg.waitReady;
     await pg.exec("CREATE TABLE t (n int8 NOT NULL, label text, id uuid)");
   });

@@ -365,12 +365,10 @@ export async function compactLiveMinutes(db: Db, nowS: number, retention: Retent
     const hour = a - (a % 3600);
     const b = Math.min(to, hour + 3600, a + LIVE_COMPACT_CHUNK_S);
     await ensurePartitions(db, "entity_traffic_tens", [hour]);
-    // A transaction per table: each statement stands alone (its sums are the same before and after), and on
-    // PGlite, which runs them on the event loop, requests get in between: a minute of the demo's traffic is
-    // ~57k rows, ~0.85 s in one block. PGlite resolves its promises without giving timers and I/O a turn, so
-    // the loop yields explicitly.
+    // A transaction per table: each statement stands alone (its sums are the same before and after), and
+    // ingest and reads get in between (PGlite runs one statement at a time: a minute of the demo's traffic
+    // is ~57k rows, ~0.85 s in one transaction).
     for (const statement of minuteCompactions(a, b)) {
-      await new Promise((resolve) => setImmediate(resolve));
       removed += await db.transaction(async (pgTx) => {
         const tx = asDb(pgTx, db);
         await tx.execute(sql`SELECT pg_advisory_xact_lock_shared(${LOCK_NS_FOLD}, ${hour / 3600}::int)`);
@@ -526,8 +524,8 @@ const QUANTILE_TABLES = [
   { table: "health_cluster_minutes", grain: "minutes", closedAfter: CLUSTER_COMPACT_LAG_S },
 ] as const;
 /**
- * Rows per fill statement. PGlite runs on the event loop, ~66 µs a row here: 1,000 rows hold it ~70 ms, and
- * requests get in between pages (a first pass over a kept .data fills up to ~100k rows).
+ * Rows per fill statement. PGlite runs one statement at a time, ~66 µs a row here: 1,000 rows hold it ~70 ms,
+ * and ingest and reads get in between pages (a first pass over a kept .data fills up to ~100k rows).
  */
 const QUANTILE_PAGE = { postgres: 5000, pglite: 1000 } as const;
 

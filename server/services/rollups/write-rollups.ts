@@ -39,8 +39,6 @@ import {
  */
 
 export type WriteOptions = {
-  /** Rows per statement; PGlite runs on the main thread, so smaller statements let HTTP breathe. */
-  maxRowsPerStatement?: number;
   /**
    * Encode integer, uuid and text columns in PostgreSQL's binary array format (db/binary-array.ts) rather than
    * as text literals: for PGlite, whose WASM reads them from text three times slower than the insert itself.
@@ -205,39 +203,13 @@ function paramsOf(e: EncodedInsert): (string | Uint8Array)[] {
 
 /**
  * Runs encoded inserts in order, inside the ingest transaction. On PGlite each goes as a ready-made protocol
- * message (db/pglite-protocol.ts), after a turn of the event loop: PGlite's statements settle in microtasks,
- * so without it a transaction's tables ran back to back and HTTP waited for all of them (bench:ingest's
- * PGlite run, three A/B pairs: event-loop stall max 124–355 ms before, 140–334 after; p99 121–202, 111–140).
+ * message (db/pglite-protocol.ts).
  */
 export async function writeEncoded(tx: Db, inserts: readonly EncodedInsert[]): Promise<void> {
   const lite = pgliteOf(tx);
   for (const e of inserts) {
-    if (lite) {
-      await new Promise((resolve) => setImmediate(resolve));
-      await execWithParams(lite, insertText(e), paramsOf(e));
-    } else await tx.execute(insertSql(e));
-  }
-}
-
-function chunks<T>(rows: T[], options: WriteOptions): T[][] {
-  const max = options.maxRowsPerStatement ?? Number.POSITIVE_INFINITY;
-  if (rows.length <= max) return [rows];
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += max) out.push(rows.slice(i, i + max));
-  return out;
-}
-
-async function runChunked<T>(
-  tx: Db,
-  rows: T[],
-  options: WriteOptions,
-  build: (chunk: T[]) => SQL,
-): Promise<void> {
-  let first = true;
-  for (const chunk of chunks(rows, options)) {
-    if (!first) await new Promise((resolve) => setImmediate(resolve));
-    first = false;
-    await tx.execute(build(chunk));
+    if (lite) await execWithParams(lite, insertText(e), paramsOf(e));
+    else await tx.execute(insertSql(e));
   }
 }
 
@@ -311,12 +283,7 @@ export type NodeHealth = { node: string; rows: readonly HealthRow[] };
  * of one node in a group commit give, are merged first (an upsert may not touch a row twice), into new
  * rows: the callers' rows stay as they were. Sorted by the conflict key (R6).
  */
-export async function writeHealth(
-  tx: Db,
-  table: HealthTable,
-  parts: readonly NodeHealth[],
-  options: WriteOptions = {},
-): Promise<void> {
+export async function writeHealth(tx: Db, table: HealthTable, parts: readonly NodeHealth[]): Promise<void> {
   const merged = new Map<string, { node: string; row: HealthRow }>();
   for (const { node, rows } of parts)
     for (const r of rows) {
@@ -332,50 +299,48 @@ export async function writeHealth(
   const rows = [...merged.values()].sort(
     (a, b) => a.row.bucket - b.row.bucket || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0),
   );
-  await runChunked(tx, rows, options, (chunk) => {
-    const col = (name: string, type: string, pick: (r: HealthRow) => unknown): Column => ({
-      name,
-      type,
-      values: chunk.map((c) => pick(c.row)),
-    });
-    const columns: Column[] = [
-      col("bucket_ts", "int8", (r) => r.bucket),
-      { name: "node_id", type: "uuid", values: chunk.map((c) => c.node) },
-      col("requests", "int8", (r) => r.requests),
-      col("cache_hits", "int8", (r) => r.cacheHits),
-      col("cache_misses", "int8", (r) => r.cacheMisses),
-      col("samples", "int8", (r) => r.samples),
-      col("plat_min", "int4", (r) => finite(r.platMin)),
-      col("plat_max", "int4", (r) => finite(r.platMax)),
-      col("plat_sum", "int8", (r) => r.platSum),
-      col("plat_count", "int8", (r) => r.platCount),
-      col("plat_hist", "text", (r) => histLiteral(r.platHist)),
-      col("ulat_min", "int4", (r) => finite(r.ulatMin)),
-      col("ulat_max", "int4", (r) => finite(r.ulatMax)),
-      col("ulat_sum", "int8", (r) => r.ulatSum),
-      col("ulat_count", "int8", (r) => r.ulatCount),
-      col("ulat_hist", "text", (r) => histLiteral(r.ulatHist)),
-      col("rlat_sum", "int8", (r) => r.rlatSum),
-      col("rlat_count", "int8", (r) => r.rlatCount),
-      col("bytes_in", "int8", (r) => r.bytesIn),
-      col("bytes_out", "int8", (r) => r.bytesOut),
-      col("status_1xx", "int8", (r) => r.classes[0]),
-      col("status_2xx", "int8", (r) => r.classes[1]),
-      col("status_3xx", "int8", (r) => r.classes[2]),
-      col("status_4xx", "int8", (r) => r.classes[3]),
-      col("status_5xx", "int8", (r) => r.classes[4]),
-      col("status_other", "int8", (r) => r.classes[5]),
-      col("gauges_at", "int8", (r) => r.gaugesAt),
-      ...GAUGES.slice(0, 7).map((g, i) => col(g, "int8", (r) => r.conn?.[i] ?? null)),
-      col("datastore_reachable", "int2", (r) => r.reachable),
-    ];
-    const select = columns.map((c, i) => {
-      if (c.name === "bucket_ts" || c.name === "gauges_at") return `to_timestamp(u.c${i})`;
-      if (c.type === "text") return `u.c${i}::bigint[]`;
-      return `u.c${i}`;
-    });
-    return unnestInsert(table, columns, select, "bucket_ts, node_id", HEALTH_UPDATES);
+  const col = (name: string, type: string, pick: (r: HealthRow) => unknown): Column => ({
+    name,
+    type,
+    values: rows.map((c) => pick(c.row)),
   });
+  const columns: Column[] = [
+    col("bucket_ts", "int8", (r) => r.bucket),
+    { name: "node_id", type: "uuid", values: rows.map((c) => c.node) },
+    col("requests", "int8", (r) => r.requests),
+    col("cache_hits", "int8", (r) => r.cacheHits),
+    col("cache_misses", "int8", (r) => r.cacheMisses),
+    col("samples", "int8", (r) => r.samples),
+    col("plat_min", "int4", (r) => finite(r.platMin)),
+    col("plat_max", "int4", (r) => finite(r.platMax)),
+    col("plat_sum", "int8", (r) => r.platSum),
+    col("plat_count", "int8", (r) => r.platCount),
+    col("plat_hist", "text", (r) => histLiteral(r.platHist)),
+    col("ulat_min", "int4", (r) => finite(r.ulatMin)),
+    col("ulat_max", "int4", (r) => finite(r.ulatMax)),
+    col("ulat_sum", "int8", (r) => r.ulatSum),
+    col("ulat_count", "int8", (r) => r.ulatCount),
+    col("ulat_hist", "text", (r) => histLiteral(r.ulatHist)),
+    col("rlat_sum", "int8", (r) => r.rlatSum),
+    col("rlat_count", "int8", (r) => r.rlatCount),
+    col("bytes_in", "int8", (r) => r.bytesIn),
+    col("bytes_out", "int8", (r) => r.bytesOut),
+    col("status_1xx", "int8", (r) => r.classes[0]),
+    col("status_2xx", "int8", (r) => r.classes[1]),
+    col("status_3xx", "int8", (r) => r.classes[2]),
+    col("status_4xx", "int8", (r) => r.classes[3]),
+    col("status_5xx", "int8", (r) => r.classes[4]),
+    col("status_other", "int8", (r) => r.classes[5]),
+    col("gauges_at", "int8", (r) => r.gaugesAt),
+    ...GAUGES.slice(0, 7).map((g, i) => col(g, "int8", (r) => r.conn?.[i] ?? null)),
+    col("datastore_reachable", "int2", (r) => r.reachable),
+  ];
+  const select = columns.map((c, i) => {
+    if (c.name === "bucket_ts" || c.name === "gauges_at") return `to_timestamp(u.c${i})`;
+    if (c.type === "text") return `u.c${i}::bigint[]`;
+    return `u.c${i}`;
+  });
+  await tx.execute(unnestInsert(table, columns, select, "bucket_ts, node_id", HEALTH_UPDATES));
 }
 
 /**
@@ -416,30 +381,29 @@ export function encodeCodes(
   // Append-only rows take no row locks, so their order does not matter; upserts must be sorted (R6).
   if (!append) rows.sort(compareCodes);
   const picks: ((r: CodeRow) => string)[] = [(r) => r.k1, (r) => r.k2, (r) => r.k3];
-  return chunks(rows, options).map((chunk) => {
-    const column = columnsOf(chunk, options);
-    const dict = new Interner();
-    const columns = [
-      column("bucket_ts", "int8", (r) => r.bucket),
-      ...keys.map((k, i) => column(k, "int4", (r) => dict.of(picks[i](r)) + 1)), // arrays start at 1
-      column("status_code", "int2", (r) => r.status),
-      column("count", "int8", (r) => r.count),
-    ];
-    return {
-      table: `${family}_${grain}`,
-      rows: chunk.length,
-      columns,
-      select: [
-        "to_timestamp(u.c0)",
-        ...keys.map((_, i) => `dict.d[u.c${i + 1}]`),
-        `u.c${keys.length + 1}`,
-        `u.c${keys.length + 2}`,
-      ],
-      dictionary: keys.length > 0 ? arrayParam("uuid", dict.values, options) : null,
-      conflict: append ? null : ["bucket_ts", ...keys, "status_code"].join(", "),
-      updates: ["count = t.count + EXCLUDED.count"],
-    };
-  });
+  const column = columnsOf(rows, options);
+  const dict = new Interner();
+  const columns = [
+    column("bucket_ts", "int8", (r) => r.bucket),
+    ...keys.map((k, i) => column(k, "int4", (r) => dict.of(picks[i](r)) + 1)), // arrays start at 1
+    column("status_code", "int2", (r) => r.status),
+    column("count", "int8", (r) => r.count),
+  ];
+  const insert: EncodedInsert = {
+    table: `${family}_${grain}`,
+    rows: rows.length,
+    columns,
+    select: [
+      "to_timestamp(u.c0)",
+      ...keys.map((_, i) => `dict.d[u.c${i + 1}]`),
+      `u.c${keys.length + 1}`,
+      `u.c${keys.length + 2}`,
+    ],
+    dictionary: keys.length > 0 ? arrayParam("uuid", dict.values, options) : null,
+    conflict: append ? null : ["bucket_ts", ...keys, "status_code"].join(", "),
+    updates: ["count = t.count + EXCLUDED.count"],
+  };
+  return [insert];
 }
 
 /** Additive measures of entity_traffic_{minutes,tens,hours}. */
@@ -480,40 +444,39 @@ export function encodeEntityTraffic(
         (a.entityId < b.entityId ? -1 : a.entityId > b.entityId ? 1 : 0) ||
         (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0),
     );
-  return chunks(rows, options).map((chunk) => {
-    const col = columnsOf(chunk, options);
-    const dict = new Interner();
-    const columns = [
-      col("bucket_ts", "int8", (r) => r.bucket),
-      col("entity_id", "int4", (r) => dict.of(r.entityId) + 1), // arrays start at 1
-      col("kind", "text", (r) => r.kind),
-      col("requests", "int8", (r) => r.requests),
-      col("status_4xx", "int8", (r) => r.status4xx),
-      col("status_5xx", "int8", (r) => r.status5xx),
-      col("plat_sum", "int8", (r) => r.platSum),
-      col("plat_count", "int8", (r) => r.platCount),
-      col("ulat_sum", "int8", (r) => r.ulatSum),
-      col("ulat_count", "int8", (r) => r.ulatCount),
-      col("rlat_sum", "int8", (r) => r.rlatSum),
-      col("rlat_count", "int8", (r) => r.rlatCount),
-      col("rlat_hist", "text", (r) => histLiteral(r.rlatHist), true),
-      col("bytes_in", "int8", (r) => r.bytesIn),
-      col("bytes_out", "int8", (r) => r.bytesOut),
-    ];
-    return {
-      table: `entity_traffic_${grain}`,
-      rows: chunk.length,
-      columns,
-      select: columns.map((c, i) => {
-        if (c.name === "bucket_ts") return "to_timestamp(u.c0)";
-        if (c.name === "entity_id") return `dict.d[u.c${i}]`;
-        return c.name === "rlat_hist" ? `u.c${i}::bigint[]` : `u.c${i}`;
-      }),
-      dictionary: arrayParam("uuid", dict.values, options),
-      conflict: append ? null : "bucket_ts, entity_id, kind",
-      updates: ENTITY_MERGE,
-    };
-  });
+  const col = columnsOf(rows, options);
+  const dict = new Interner();
+  const columns = [
+    col("bucket_ts", "int8", (r) => r.bucket),
+    col("entity_id", "int4", (r) => dict.of(r.entityId) + 1), // arrays start at 1
+    col("kind", "text", (r) => r.kind),
+    col("requests", "int8", (r) => r.requests),
+    col("status_4xx", "int8", (r) => r.status4xx),
+    col("status_5xx", "int8", (r) => r.status5xx),
+    col("plat_sum", "int8", (r) => r.platSum),
+    col("plat_count", "int8", (r) => r.platCount),
+    col("ulat_sum", "int8", (r) => r.ulatSum),
+    col("ulat_count", "int8", (r) => r.ulatCount),
+    col("rlat_sum", "int8", (r) => r.rlatSum),
+    col("rlat_count", "int8", (r) => r.rlatCount),
+    col("rlat_hist", "text", (r) => histLiteral(r.rlatHist), true),
+    col("bytes_in", "int8", (r) => r.bytesIn),
+    col("bytes_out", "int8", (r) => r.bytesOut),
+  ];
+  const insert: EncodedInsert = {
+    table: `entity_traffic_${grain}`,
+    rows: rows.length,
+    columns,
+    select: columns.map((c, i) => {
+      if (c.name === "bucket_ts") return "to_timestamp(u.c0)";
+      if (c.name === "entity_id") return `dict.d[u.c${i}]`;
+      return c.name === "rlat_hist" ? `u.c${i}::bigint[]` : `u.c${i}`;
+    }),
+    dictionary: arrayParam("uuid", dict.values, options),
+    conflict: append ? null : "bucket_ts, entity_id, kind",
+    updates: ENTITY_MERGE,
+  };
+  return [insert];
 }
 
 /**

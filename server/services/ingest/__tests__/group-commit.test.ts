@@ -34,7 +34,7 @@ describe.each(testBackends())("group commit on %s", (kind) => {
   const nowS = Math.floor(Date.now() / 1000);
   const params = (): PrepareParams => ({
     windows: windowsAt(Math.floor(Date.now() / 1000), RETENTION),
-    write: kind === "pglite" ? { maxRowsPerStatement: 2000, binaryArrays: true } : {},
+    write: kind === "pglite" ? { binaryArrays: true } : {},
   });
   const write = (batches: IngestBatch[]) => {
     const p = params();

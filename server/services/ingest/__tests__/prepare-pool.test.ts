@@ -8,7 +8,7 @@ import { simulate } from "./oracle";
 
 const RETENTION = { seconds: 3600, minutes: 25 * 3600, hours: 30 * 86_400 };
 const nowS = Math.floor(Date.now() / 1000);
-const params: PrepareParams = { windows: windowsAt(nowS, RETENTION), write: { maxRowsPerStatement: 50 } };
+const params: PrepareParams = { windows: windowsAt(nowS, RETENTION), write: {} };
 const bytesOf = (body: unknown) => Buffer.from(JSON.stringify(body));
 
 /** One body through the pool on its own: its batch, or its failure thrown. */
