@@ -5,6 +5,7 @@ import { queryRows } from "@/db/client";
 import { createTestDb, type TestDb, testBackends } from "@/db/testing";
 import { ValidationError } from "@/server/errors";
 import { simulate } from "@/server/services/ingest/__tests__/oracle";
+import { ingestQueueStats } from "@/server/services/ingest/ingest-queue";
 import { createCallerFactory, router } from "@/server/trpc";
 import { ingestRouter } from "../ingest";
 
@@ -19,7 +20,10 @@ describe.each(testBackends())("tRPC ingest.batch on %s", (kind) => {
   it("ingests a native batch once", async () => {
     const nowS = Math.floor(Date.now() / 1000);
     const { raw } = simulate({ seed: 9, startS: nowS - 5, seconds: 1, perSecond: 25, nodes: 1, tag: "trpc" });
+    const queued = ingestQueueStats(t.db).bodies;
     const first = await caller().ingest.batch(raw[0]);
+    // written through the group-commit queue of POST /api/ingest, not beside it
+    expect(ingestQueueStats(t.db).bodies).toBe(queued + 1);
     expect(first).toMatchObject({
       batch_id: raw[0].batch_id,
       accepted: true,

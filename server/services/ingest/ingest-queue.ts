@@ -151,6 +151,17 @@ export function ingestBody(
   return queueOf(db).submit(bytes, spec, options.observers ?? NO_OBSERVERS);
 }
 
+/** What POST /api/ingest and the tRPC mutation ingest.batch answer for an ingested body (DESIGN §2). */
+export function ingestReply(result: IngestResult) {
+  return {
+    batch_id: result.batchId,
+    accepted: result.accepted,
+    events: result.events,
+    stats: result.stats,
+    skipped: result.skipped,
+  };
+}
+
 /** Bodies and groups the database's queue has written (how much group commit merged). */
 export function ingestQueueStats(db: Db): { bodies: number; groups: number } {
   return { ...queueOf(db).stats };

@@ -2,7 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import { type Db, getDb } from "@/db/client";
 import { isDatabaseUnavailable, PayloadTooLargeError, ValidationError } from "@/server/errors";
 import { getIngestObservers } from "@/server/runtime";
-import { ingestBody } from "@/server/services/ingest/ingest-queue";
+import { ingestBody, ingestReply } from "@/server/services/ingest/ingest-queue";
 import { type ParseSpec, parseIngestBody } from "@/server/services/ingest/prepare";
 
 /**
@@ -78,13 +78,7 @@ export async function handleIngest(req: Request, spec: ParseSpec): Promise<Respo
       throw err;
     }
     const result = await ingestBody(db, bytes, spec, { observers: await getIngestObservers() });
-    return json(200, {
-      batch_id: result.batchId,
-      accepted: result.accepted,
-      events: result.events,
-      stats: result.stats,
-      skipped: result.skipped,
-    });
+    return json(200, ingestReply(result));
   } catch (err) {
     if (err instanceof ValidationError) return json(400, { message: err.message, errors: err.issues });
     if (err instanceof PayloadTooLargeError) return json(413, { message: err.message });
