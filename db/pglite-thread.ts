@@ -33,8 +33,8 @@ export class PGliteThread {
       this.#pending.set(0, { resolve: () => resolve(), reject });
     });
     this.#worker.on("message", (reply: ThreadReply) => this.#settle(reply));
-    this.#worker.on("error", (err) => this.#fail(err));
-    this.#worker.on("exit", (code) => this.#fail(new Error(`PGlite thread exited with code ${code}`)));
+    this.#worker.on("error", (err) => this.#fail(lost(`PGlite thread failed: ${err.message}`, err)));
+    this.#worker.on("exit", (code) => this.#fail(lost(`PGlite thread exited with code ${code}`)));
   }
 
   async query<T>(sql: string, params: unknown[] = [], options: QueryOptions = {}): Promise<Results<T>> {
@@ -189,6 +189,15 @@ export type ThreadError = {
 export type ThreadReply =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: ThreadError };
+
+/**
+ * The database is gone with its thread (closed, or a crash such as WASM running out of memory): SQLSTATE
+ * 08006, connection_failure, so callers answer 503 as for a PostgreSQL that went away, and /api/health
+ * reports it until the process is restarted.
+ */
+function lost(message: string, cause?: Error): Error {
+  return Object.assign(new Error(message, { cause }), { code: "08006" });
+}
 
 function threadError(error: ThreadError): Error {
   const err = Object.assign(new Error(error.message), error.props);

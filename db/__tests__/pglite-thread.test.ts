@@ -2,6 +2,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isDatabaseUnavailable } from "@/server/errors";
 import { closeDb, createPgliteDb, type Db, queryRows } from "../client";
 import { PGliteThread } from "../pglite-thread";
 
@@ -117,10 +118,12 @@ describe("PGliteThread: PGlite on a thread of its own", () => {
     );
   });
 
-  it("rejects every call once closed", async () => {
+  it("rejects every call once its thread is gone, as a database that went away (503, not 500)", async () => {
     const other = new PGliteThread();
     await other.waitReady;
     await other.close();
-    await expect(other.query("SELECT 1")).rejects.toThrow(/exited/);
+    const err = await other.query("SELECT 1").catch((e: unknown) => e);
+    expect(err).toMatchObject({ message: expect.stringMatching(/exited/), code: "08006" });
+    expect(isDatabaseUnavailable(err)).toBe(true);
   });
 });
