@@ -32,9 +32,14 @@ const PAGES: [string, string][] = [
 for (const theme of ["light", "dark"] as const) {
   for (const [name, url] of theme === "dark" ? PAGES.slice(0, 3) : PAGES) {
     test(`${name} (${theme})`, async ({ page }) => {
+      // A hydration mismatch (React #418) makes React render the whole document again on the client.
+      const errors: string[] = [];
+      page.on("pageerror", (err) => errors.push(err.message));
       await page.addInitScript((t) => localStorage.setItem("gw-theme", t), theme);
       await gotoAndSettle(page, url);
       await expect(page.getByText("Could not load data")).toHaveCount(0);
+      expect(errors).toEqual([]);
+      await expect(page.locator("html")).toHaveClass(theme === "dark" ? /dark/ : /^(?!.*dark)/);
       // The kind the built server reports (a check across Next's chunks: db/client.ts dbKind).
       if (name === "settings")
         await expect(

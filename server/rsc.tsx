@@ -15,6 +15,17 @@ export const trpc = createTRPCOptionsProxy({
   queryClient: getQueryClient,
 });
 
-export function HydrateClient({ children }: { children: ReactNode }) {
-  return <HydrationBoundary state={dehydrate(getQueryClient())}>{children}</HydrationBoundary>;
+/**
+ * Hands the page's prefetches to the client once they have settled, so the server renders every panel from
+ * the same cache state the client hydrates with. Streamed while still pending, a query that resolved between
+ * the server's render (a loading panel) and the client's hydration (data) made the two differ: React's
+ * hydration failed (#418) and it rendered the whole document again, which dropped the theme class the root
+ * layout's script puts on <html>. That happened whenever the database answered after the render began:
+ * PostgreSQL always could, PGlite once it ran on its own thread. The queries take milliseconds.
+ */
+export async function HydrateClient({ children }: { children: ReactNode }) {
+  const qc = getQueryClient();
+  // A failed prefetch is not dehydrated: server and client both render it loading, and the client refetches.
+  await Promise.all(qc.getQueryCache().getAll().map((q) => q.promise?.catch(() => undefined)));
+  return <HydrationBoundary state={dehydrate(qc)}>{children}</HydrationBoundary>;
 }

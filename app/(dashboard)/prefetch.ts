@@ -6,7 +6,7 @@ import { getQueryClient, trpc } from "@/server/rsc";
 
 /**
  * Server prefetches shared by the dashboard pages; the client views build the same inputs (inputs.ts),
- * so hydration hits the cache. Fire and forget: pending queries stream to the client.
+ * so hydration hits the cache. Started here, awaited together by HydrateClient (server/rsc.tsx).
  */
 export function prefetchEntityList(kind: EntityKind, range: RangeInput) {
   void getQueryClient().prefetchQuery(trpc.dashboard.entities.queryOptions({ range, kind }));
