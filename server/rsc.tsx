@@ -26,6 +26,10 @@ export const trpc = createTRPCOptionsProxy({
 export async function HydrateClient({ children }: { children: ReactNode }) {
   const qc = getQueryClient();
   // A failed prefetch is not dehydrated: server and client both render it loading, and the client refetches.
-  await Promise.all(qc.getQueryCache().getAll().map((q) => q.promise?.catch(() => undefined)));
+  const settled = qc
+    .getQueryCache()
+    .getAll()
+    .map((q) => q.promise?.catch(() => undefined));
+  await Promise.all(settled);
   return <HydrationBoundary state={dehydrate(qc)}>{children}</HydrationBoundary>;
 }
