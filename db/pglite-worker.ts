@@ -37,26 +37,28 @@ function transaction(id: number) {
   return entry.tx;
 }
 
-function begin(id: number): void {
-  let began = false;
-  let finish: (commit: boolean) => void = () => {};
-  const decided = new Promise<boolean>((resolve) => {
-    finish = resolve;
-  });
-  const settled = pg
-    .transaction(async (tx) => {
-      began = true;
-      transactions.set(id, { tx, finish, settled });
-      port?.postMessage({ id, ok: true, value: id } satisfies ThreadReply);
-      if (!(await decided)) throw ROLLED_BACK;
-    })
-    .then(
-      () => null,
-      (err: unknown) => (err === ROLLED_BACK ? null : err),
-    );
-  // BEGIN itself failed: the begin request gets the error (nobody will end this transaction).
-  void settled.then((err) => {
-    if (!began) port?.postMessage({ id, ok: false, error: errorOf(err) } satisfies ThreadReply);
+/**
+ * Opens a transaction and keeps it open until the main thread ends it ("end"): resolves once BEGIN ran, and
+ * rejects with BEGIN's error if it failed.
+ */
+function begin(id: number): Promise<number> {
+  return new Promise((opened, failed) => {
+    let finish: (commit: boolean) => void = () => {};
+    const decided = new Promise<boolean>((resolve) => {
+      finish = resolve;
+    });
+    const settled: Promise<unknown> = pg
+      .transaction(async (tx) => {
+        transactions.set(id, { tx, finish, settled });
+        opened(id);
+        if (!(await decided)) throw ROLLED_BACK;
+      })
+      .then(
+        () => null,
+        (err: unknown) => (err === ROLLED_BACK ? null : err),
+      );
+    // Once opened, this settles nothing more: the "end" request reports how the transaction ended.
+    void settled.then(failed);
   });
 }
 
@@ -90,15 +92,11 @@ async function run(request: ThreadRequest): Promise<unknown> {
       await pg.close();
       return null;
     case "begin":
-      throw new Error("begin is answered by the transaction itself");
+      return begin(request.id);
   }
 }
 
 port.on("message", (request: ThreadRequest) => {
-  if (request.op === "begin") {
-    begin(request.id);
-    return;
-  }
   run(request).then(
     (value) => port.postMessage({ id: request.id, ok: true, value } satisfies ThreadReply),
     (err: unknown) =>

@@ -69,7 +69,7 @@ describe("PGliteThread: PGlite on a thread of its own", () => {
 
   it("commits a transaction that resolves, rolls back one that throws or calls rollback()", async () => {
     await pg.transaction(async (tx) => {
-      await tx.query("INSERT INTO t VALUES (10, 'kept')");
+      await tx.sql`INSERT INTO t VALUES (${10}, ${"kept"})`; // the tagged form numbers its parameters $1, $2
     });
     await expect(
       pg.transaction(async (tx) => {
@@ -83,8 +83,10 @@ describe("PGliteThread: PGlite on a thread of its own", () => {
       expect(tx.closed).toBe(true);
       await expect(tx.query("SELECT 1")).rejects.toThrow("Transaction is closed");
     });
-    const rows = await pg.query<{ n: number }>("SELECT n::int AS n FROM t WHERE n >= 10 ORDER BY n");
-    expect(rows.rows).toEqual([{ n: 10 }]);
+    const rows = await pg.query<{ n: number; label: string }>(
+      "SELECT n::int AS n, label FROM t WHERE n >= 10 ORDER BY n",
+    );
+    expect(rows.rows).toEqual([{ n: 10, label: "kept" }]);
     expect(pg.isInTransaction()).toBe(false);
   });
 
