@@ -29,7 +29,7 @@ function handle(job: PrepareJob): PrepareReply {
   try {
     const { failures, groups } = prepareBodies(job.bodies, job.params);
     for (const { group } of groups)
-      for (const member of group.members) if (group.minuteInserts) member.tables = undefined;
+      if (group.minuteInserts) for (const member of group.members) member.tables = undefined;
     return {
       id: job.id,
       ok: true,

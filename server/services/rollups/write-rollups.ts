@@ -368,14 +368,14 @@ function compareCodes(a: CodeRow, b: CodeRow): number {
   );
 }
 
-/** The inserts for one code table's rows (sorted first when they upsert, R6). */
+/** The insert for one code table's rows (sorted first when they upsert, R6); null without rows. */
 export function encodeCodes(
   family: CodeFamily,
   grain: Grain,
   rows: CodeRow[],
   options: WriteOptions = {},
-): EncodedInsert[] {
-  if (rows.length === 0) return [];
+): EncodedInsert | null {
+  if (rows.length === 0) return null;
   const keys = CODE_TABLE_KEYS[family];
   const append = grain === "minutes" || family === "codes_consumer_route";
   // Append-only rows take no row locks, so their order does not matter; upserts must be sorted (R6).
@@ -389,7 +389,7 @@ export function encodeCodes(
     column("status_code", "int2", (r) => r.status),
     column("count", "int8", (r) => r.count),
   ];
-  const insert: EncodedInsert = {
+  return {
     table: `${family}_${grain}`,
     rows: rows.length,
     columns,
@@ -403,7 +403,6 @@ export function encodeCodes(
     conflict: append ? null : ["bucket_ts", ...keys, "status_code"].join(", "),
     updates: ["count = t.count + EXCLUDED.count"],
   };
-  return [insert];
 }
 
 /** Additive measures of entity_traffic_{minutes,tens,hours}. */
@@ -434,8 +433,8 @@ export function encodeEntityTraffic(
   grain: Grain,
   rows: EntityRow[],
   options: WriteOptions = {},
-): EncodedInsert[] {
-  if (rows.length === 0) return [];
+): EncodedInsert | null {
+  if (rows.length === 0) return null;
   const append = grain === "minutes";
   if (!append)
     rows.sort(
@@ -463,7 +462,7 @@ export function encodeEntityTraffic(
     col("bytes_in", "int8", (r) => r.bytesIn),
     col("bytes_out", "int8", (r) => r.bytesOut),
   ];
-  const insert: EncodedInsert = {
+  return {
     table: `entity_traffic_${grain}`,
     rows: rows.length,
     columns,
@@ -476,7 +475,6 @@ export function encodeEntityTraffic(
     conflict: append ? null : "bucket_ts, entity_id, kind",
     updates: ENTITY_MERGE,
   };
-  return [insert];
 }
 
 /**
@@ -487,14 +485,14 @@ export function encodeEntityTraffic(
  */
 export function encodeCodeTables(grain: Grain, t: CodeTables, options: WriteOptions = {}): EncodedInsert[] {
   return [
-    ...encodeCodes("codes_node", grain, t.codesNode, options),
-    ...encodeCodes("codes_unmatched", grain, t.codesUnmatched, options),
-    ...encodeCodes("codes_route", grain, t.codesRoute, options),
-    ...encodeCodes("codes_api", grain, t.codesApi, options),
-    ...encodeCodes("codes_consumer_route", grain, t.codesConsumerRoute, options),
-    ...encodeEntityTraffic(grain, t.entityTraffic, options),
-    ...encodeCodes("codes_cluster", grain, t.codesCluster, options),
-  ];
+    encodeCodes("codes_node", grain, t.codesNode, options),
+    encodeCodes("codes_unmatched", grain, t.codesUnmatched, options),
+    encodeCodes("codes_route", grain, t.codesRoute, options),
+    encodeCodes("codes_api", grain, t.codesApi, options),
+    encodeCodes("codes_consumer_route", grain, t.codesConsumerRoute, options),
+    encodeEntityTraffic(grain, t.entityTraffic, options),
+    encodeCodes("codes_cluster", grain, t.codesCluster, options),
+  ].filter((e): e is EncodedInsert => e !== null);
 }
 
 export async function writeCodeTables(
