@@ -23,7 +23,8 @@ export const ingestRouter = router({
    * on the ingest worker and written in one group commit with whatever bodies arrived meanwhile.
    */
   batch: publicProcedure.input(nativeBatch).mutation(async ({ ctx, input }) => {
-    const bytes = Buffer.from(JSON.stringify(input));
+    // No input at all (a request without its `json` field) is the JSON null: a 400 naming "(body)".
+    const bytes = Buffer.from(JSON.stringify(input) ?? "null");
     const observers = await getIngestObservers();
     return ingestReply(await ingestBody(ctx.db, bytes, { format: "native" }, { observers }));
   }),

@@ -4,8 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
 import { createTestDb, type TestDb, testBackends } from "@/db/testing";
 import { ValidationError } from "@/server/errors";
+import { stopRuntime } from "@/server/runtime";
 import { simulate } from "@/server/services/ingest/__tests__/oracle";
 import { ingestQueueStats } from "@/server/services/ingest/ingest-queue";
+import { useTestDb } from "@/server/testing/http";
 import { createCallerFactory, router } from "@/server/trpc";
 import { ingestRouter } from "../ingest";
 
@@ -13,8 +15,13 @@ describe.each(testBackends())("tRPC ingest.batch on %s", (kind) => {
   let t: TestDb;
   beforeAll(async () => {
     t = await createTestDb(kind);
+    // The mutation takes the runtime's observers; without this the runtime would open ./.data/pglite.
+    useTestDb(t.db);
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await stopRuntime();
+    await t?.close();
+  });
   const caller = () => createCallerFactory(router({ ingest: ingestRouter }))({ db: t.db });
 
   it("ingests a native batch once", async () => {
@@ -53,5 +60,13 @@ describe.each(testBackends())("tRPC ingest.batch on %s", (kind) => {
       "requests[0].started_at",
       "requests[0].response",
     ]);
+  });
+
+  it("answers a call without input BAD_REQUEST naming the body, not a server error", async () => {
+    const err = await caller()
+      .ingest.batch(undefined as never)
+      .catch((e: unknown) => e);
+    expect((err as TRPCError).code).toBe("BAD_REQUEST");
+    expect(((err as TRPCError).cause as ValidationError).issues.map((i) => i.path)).toEqual(["(body)"]);
   });
 });
